@@ -1,0 +1,31 @@
+from django.utils import timezone
+
+from .models import AuditEvent
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    # Behind the compose stack's proxy the first forwarded address is the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(*, actor, action: str, obj=None, summary: str = "", request=None, now=None) -> AuditEvent:
+    """Append one event to the audit trail.
+
+    `summary` says what changed in words (field names, states, counts), never the
+    values of child or family data.
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        at=now or timezone.now(),
+        actor=user,
+        actor_username=user.get_username() if user else "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_label=str(getattr(obj, "audit_label", "") or "")[:100] if obj is not None else "",
+        summary=summary[:500],
+        ip_address=client_ip(request),
+    )

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import Contact, Notification
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "role", "agency", "email", "active")
+    list_filter = ("role", "agency", "active")
+    search_fields = ("name", "email")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "event", "case_reference", "recipient_email", "status", "attempts", "sent_at")
+    list_filter = ("status", "event")
+    search_fields = ("case_reference", "recipient_email", "event")
+    readonly_fields = [field.name for field in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RapidreviewConfig(AppConfig):
+    name = "rapidreview"
+    verbose_name = "Rapid and local reviews"

@@ -1,0 +1,143 @@
+import os
+
+import pytest
+from django.conf import settings
+
+from cspr.accounts.roles import Role, sync_role_groups
+
+from .factories import AgencyFactory, UserFactory
+
+# In CI, a test that needs PostgreSQL or Redis must fail, not skip, when it is missing.
+REQUIRE_SERVICES = os.environ.get("CSPR_REQUIRE_SERVICES") == "1"
+
+
+def uses_postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def need_postgresql():
+    if not uses_postgresql():
+        if REQUIRE_SERVICES:
+            pytest.fail("This test needs PostgreSQL: set DATABASE_URL")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis"):
+        if REQUIRE_SERVICES:
+            pytest.fail("This test needs Redis: set REDIS_URL")
+        pytest.skip("needs Redis (set REDIS_URL)")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.AXES_ENABLED = True
+    settings.SITE_URL = "https://cspr.example.org"
+
+
+@pytest.fixture(autouse=True)
+def _no_broker(monkeypatch):
+    """Tasks queued on commit are recorded, not sent to a broker, unless a test asks."""
+    from celery import Task
+
+    sent = []
+
+    def fake_delay(self, *args, **kwargs):
+        sent.append((self.name, args, kwargs))
+
+    monkeypatch.setattr(Task, "delay", fake_delay)
+    return sent
+
+
+@pytest.fixture
+def queued_tasks(_no_broker):
+    return _no_broker
+
+
+@pytest.fixture
+def role_groups(db):
+    sync_role_groups()
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(name="North Somerset Council")
+
+
+@pytest.fixture
+def other_agency(db):
+    return AgencyFactory(name="Avon and Somerset Police")
+
+
+@pytest.fixture
+def make_user(db, role_groups, agency):
+    def make(*roles, agency_obj=None, **kwargs):
+        return UserFactory(roles=list(roles) or [Role.PRACTITIONER], agency=agency_obj or agency, **kwargs)
+
+    return make
+
+
+# --- Browser tests: Playwright drives Debian's Chromium against live_server. ---
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        if REQUIRE_SERVICES:
+            pytest.fail(f"Browser tests need Chromium at {CHROMIUM}")
+        pytest.skip(f"needs Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_accessible(page, *, context: str = "") -> None:
+    """Run axe-core on the page; fail on any serious or critical violation."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    details = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in bad
+    ]
+    assert details == [], f"Accessibility violations on {context or page.url}: {details}"
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/account/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
