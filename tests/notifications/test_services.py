@@ -1,0 +1,181 @@
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from cspr.notifications.models import ContactRole, Notification
+from cspr.notifications.services import (
+    NotificationDeliveryError,
+    Recipient,
+    notification_deliver,
+    notification_queue,
+    notification_render,
+    notification_requeue_stale,
+    recipient_for_user,
+    recipients_for_contact_roles,
+)
+from cspr.notifications.tasks import notification_deliver_task
+
+from ..factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = {"reference": "CSPR-2026-0001", "event_label": "Referral submitted", "link_path": "/referrals/1/"}
+
+
+def queue(recipients, event_key="referral-submitted:1", **overrides):
+    kwargs = dict(
+        event="referral_submitted",
+        event_key=event_key,
+        case_reference="CSPR-2026-0001",
+        recipients=recipients,
+        template="case_event",
+        context=CONTEXT,
+    )
+    kwargs.update(overrides)
+    return notification_queue(**kwargs)
+
+
+def test_notification_queue_same_event_twice_writes_one_row_per_recipient(django_capture_on_commit_callbacks):
+    ContactFactory(role=ContactRole.COORDINATOR, email="coord@example.org")
+    ContactFactory(role=ContactRole.POLICE_REVIEW_TEAM, email="police@example.org")
+    recipients = recipients_for_contact_roles(ContactRole.COORDINATOR, ContactRole.POLICE_REVIEW_TEAM)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = queue(recipients)
+        second = queue(recipients)
+
+    assert len(first) == 2
+    assert second == []
+    assert Notification.objects.count() == 2
+    assert len(callbacks) == 2
+
+
+def test_notification_queue_same_address_twice_in_one_call_writes_one_row():
+    contact = ContactFactory(email="same@example.org")
+    rows = queue([Recipient(email="same@example.org", contact=contact), Recipient(email="SAME@example.org")])
+    assert len(rows) == 1
+
+
+def test_notification_queue_skips_inactive_contact():
+    active = ContactFactory(role=ContactRole.COORDINATOR, email="on@example.org")
+    ContactFactory(role=ContactRole.COORDINATOR, email="off@example.org", active=False)
+
+    rows = queue(recipients_for_contact_roles(ContactRole.COORDINATOR))
+
+    assert [r.recipient_email for r in rows] == [active.email]
+
+
+def test_notification_queue_rejects_context_keys_outside_allow_list():
+    with pytest.raises(ValueError, match="child_name"):
+        queue([Recipient(email="a@example.org")], context={**CONTEXT, "child_name": "Jamie Example"})
+
+
+def test_notification_deliver_sends_once_and_marks_sent():
+    row = queue([Recipient(email="a@example.org", name="Ann")])[0]
+
+    assert notification_deliver(notification_id=row.pk) == "sent"
+    assert notification_deliver(notification_id=row.pk) == "sent"
+
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT
+    assert row.sent_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["a@example.org"]
+    assert "CSPR-2026-0001" in mail.outbox[0].subject
+    assert "https://cspr.example.org/referrals/1/" in mail.outbox[0].body
+
+
+def test_notification_deliver_mail_error_records_attempt_and_raises(monkeypatch):
+    row = queue([Recipient(email="a@example.org")])[0]
+
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("connection lost")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with pytest.raises(NotificationDeliveryError):
+        notification_deliver(notification_id=row.pk)
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Notification.Status.PENDING, 1)
+    assert "SMTPServerDisconnected" in row.last_error
+    assert mail.outbox == []
+
+
+def test_notification_deliver_task_retries_after_mail_error_then_sends(monkeypatch):
+    row = queue([Recipient(email="a@example.org")])[0]
+    real_send = __import__("django.core.mail", fromlist=["EmailMessage"]).EmailMessage.send
+    calls = {"n": 0}
+
+    def flaky(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise smtplib.SMTPServerDisconnected("try later")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", flaky)
+    # apply() runs the task here, with Celery's real retry policy (eagerly).
+    result = notification_deliver_task.apply(kwargs={"notification_id": row.pk})
+
+    assert result.successful()
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Notification.Status.SENT, 2)
+    assert len(mail.outbox) == 1
+
+
+def test_notification_deliver_for_contact_made_inactive_after_queueing_sends_nothing():
+    contact = ContactFactory(email="leaver@example.org")
+    row = queue([Recipient(email=contact.email, contact=contact)])[0]
+    contact.active = False
+    contact.save()
+
+    assert notification_deliver(notification_id=row.pk) == Notification.Status.CANCELLED
+    assert mail.outbox == []
+
+
+def test_notification_deliver_missing_row_returns_quietly():
+    assert notification_deliver(notification_id=987654) == "missing"
+
+
+def test_notification_requeue_stale_queues_only_old_pending_rows(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    old, fresh, sent = queue(
+        [Recipient(email=f"{n}@example.org") for n in ("old", "fresh", "sent")], now=now - timedelta(hours=1)
+    )
+    Notification.objects.filter(pk=fresh.pk).update(queued_at=now - timedelta(minutes=2))
+    Notification.objects.filter(pk=sent.pk).update(status=Notification.Status.SENT)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        count = notification_requeue_stale(now=now, older_than_minutes=10)
+
+    assert count == 1
+    assert len(callbacks) == 1
+    old.refresh_from_db()
+    assert old.queued_at == now
+
+
+def test_notification_render_never_contains_sensitive_values():
+    sensitive = {
+        "child_name": "Jamie Example-Child",
+        "date_of_birth": "14/02/2019",
+        "home_address": "1 Example Street, Weston",
+        "carer": "Sam Example-Carer",
+        "summary": "A detailed and private account of events",
+    }
+    user_recipient = Recipient(email="u@example.org", name="Dana Practitioner")
+    row = queue([user_recipient])[0]
+    # Even a caller who smuggles values into the stored context cannot get them rendered,
+    # because templates only use the allow-listed keys.
+    row.context = {**row.context, **sensitive}
+    subject, body = notification_render(row)
+
+    for value in sensitive.values():
+        assert value not in subject
+        assert value not in body
+
+
+def test_recipient_for_user_uses_account_address(make_user):
+    user = make_user(email="person@example.org", first_name="Pat", last_name="Smith")
+    assert recipient_for_user(user) == Recipient(email="person@example.org", name="Pat Smith", user=user)
