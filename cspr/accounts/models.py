@@ -24,9 +24,7 @@ class Agency(models.Model):
 
 
 class User(AbstractUser):
-    agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
-    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     job_title = models.CharField("role or job title", max_length=200, blank=True)
     telephone = models.CharField(max_length=40, blank=True)
 

@@ -12,7 +12,15 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "event", "case_reference", "recipient_email", "status", "attempts", "sent_at")
+    list_display = (
+        "created_at",
+        "event",
+        "case_reference",
+        "recipient_email",
+        "status",
+        "attempts",
+        "sent_at",
+    )
     list_filter = ("status", "event")
     search_fields = ("case_reference", "recipient_email", "event")
     readonly_fields = [field.name for field in Notification._meta.fields]

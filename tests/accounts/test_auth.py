@@ -87,7 +87,9 @@ def test_idle_session_is_signed_out_with_message(client, make_user, settings):
     response = client.get(reverse("home"), follow=True)
 
     assert response.redirect_chain[0][0] == reverse("login") + "?timeout=1"
-    assert "You were signed out because you had not used the service for 30 minutes" in response.content.decode()
+    assert (
+        "You were signed out because you had not used the service for 30 minutes" in response.content.decode()
+    )
     assert client.get(reverse("home")).status_code == 302
 
 
@@ -118,7 +120,11 @@ def test_password_change_requires_current_password(client, make_user):
 
     response = client.post(
         reverse("password_change"),
-        {"old_password": "not-it", "new_password1": "A-much-longer-pass-2026", "new_password2": "A-much-longer-pass-2026"},
+        {
+            "old_password": "not-it",
+            "new_password1": "A-much-longer-pass-2026",
+            "new_password2": "A-much-longer-pass-2026",
+        },
     )
 
     assert response.status_code == 200

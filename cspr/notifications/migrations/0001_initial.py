@@ -6,51 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('la_assistant_director', 'LA Assistant Director, Support and Safeguarding'), ('la_director', 'LA Director, People and Communities'), ('police_review_team', 'Police major statutory crime review team'), ('health_safeguarding', 'Health safeguarding team'), ('coordinator', 'Partnership coordinator'), ('la_service_leader_qa', 'LA service leader, strategic safeguarding and QA'), ('subgroup_chair', 'CSPR subgroup chair'), ('other', 'Other')], max_length=40, verbose_name='team or role')),
-                ('email', models.EmailField(max_length=254)),
-                ('active', models.BooleanField(default=True)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='accounts.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("la_assistant_director", "LA Assistant Director, Support and Safeguarding"),
+                            ("la_director", "LA Director, People and Communities"),
+                            ("police_review_team", "Police major statutory crime review team"),
+                            ("health_safeguarding", "Health safeguarding team"),
+                            ("coordinator", "Partnership coordinator"),
+                            ("la_service_leader_qa", "LA service leader, strategic safeguarding and QA"),
+                            ("subgroup_chair", "CSPR subgroup chair"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                        verbose_name="team or role",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="accounts.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['role', 'name'],
+                "ordering": ["role", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255, unique=True)),
-                ('event', models.CharField(max_length=80)),
-                ('case_reference', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('recipient_email', models.EmailField(max_length=254)),
-                ('template', models.CharField(max_length=100)),
-                ('context', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Cancelled (contact made inactive)')], default='pending', max_length=12)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField()),
-                ('queued_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient_contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notifications', to='notifications.contact')),
-                ('recipient_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255, unique=True)),
+                ("event", models.CharField(max_length=80)),
+                ("case_reference", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("recipient_email", models.EmailField(max_length=254)),
+                ("template", models.CharField(max_length=100)),
+                ("context", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled (contact made inactive)"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField()),
+                ("queued_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="notifications",
+                        to="notifications.contact",
+                    ),
+                ),
+                (
+                    "recipient_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'queued_at'], name='notificatio_status_23fd9e_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status", "queued_at"], name="notificatio_status_23fd9e_idx")
+                ],
             },
         ),
     ]

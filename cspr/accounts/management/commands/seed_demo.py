@@ -30,12 +30,22 @@ USERS = [
 ]
 
 CONTACTS = [
-    ("Assistant Director, Support and Safeguarding", ContactRole.LA_ASSISTANT_DIRECTOR, COUNCIL, "assistant.director"),
+    (
+        "Assistant Director, Support and Safeguarding",
+        ContactRole.LA_ASSISTANT_DIRECTOR,
+        COUNCIL,
+        "assistant.director",
+    ),
     ("Director, People and Communities", ContactRole.LA_DIRECTOR, COUNCIL, "director.people"),
     ("Major statutory crime review team", ContactRole.POLICE_REVIEW_TEAM, POLICE, "casereview"),
     ("Health safeguarding team", ContactRole.HEALTH_SAFEGUARDING, HEALTH, "safeguardingadmin"),
     ("Partnership coordinator", ContactRole.COORDINATOR, COUNCIL, "partnership.coordinator"),
-    ("Service leader, strategic safeguarding and QA", ContactRole.LA_SERVICE_LEADER_QA, COUNCIL, "service.leader.qa"),
+    (
+        "Service leader, strategic safeguarding and QA",
+        ContactRole.LA_SERVICE_LEADER_QA,
+        COUNCIL,
+        "service.leader.qa",
+    ),
     ("CSPR subgroup chair", ContactRole.SUBGROUP_CHAIR, COUNCIL, "subgroup.chair"),
 ]
 
