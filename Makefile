@@ -37,7 +37,7 @@ run: install assets seed
 	@echo ""
 	@echo "Starting web, worker and beat. Open http://$(HOST):$(PORT)/ (Ctrl+C stops all three)."
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install assets
 	$(VENV)/bin/pytest
