@@ -1,0 +1,204 @@
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cspr.accounts.models import Agency
+from cspr.accounts.roles import Role
+from cspr.notifications.models import ContactRole
+from referrals.states import CaseStatus
+
+from .models import DeadlineRule, StatutoryNotification
+
+
+class DateField(DateInputField):
+    """The GOV.UK date input with messages that say which date is wanted."""
+
+    def __init__(self, *, what: str, **kwargs):
+        super().__init__(**kwargs)
+        self.error_messages["required"] = f"Enter {what}"
+        self.error_messages["incomplete"] = f"{what[0].upper()}{what[1:]} must include a day, month and year"
+        for sub, name in zip(self.fields, ("day", "month", "year"), strict=True):
+            sub.error_messages["incomplete"] = f"{what[0].upper()}{what[1:]} must include a {name}"
+            sub.validators[0].message = f"{what[0].upper()}{what[1:]} must be a real date"
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError as exc:
+            raise ValidationError("Enter a real date", code="invalid") from exc
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, read from the query string (a GET form)."""
+
+    rule = forms.ChoiceField(label="Deadline", required=False)
+    agency = forms.ChoiceField(label="Referring agency", required=False)
+    case_status = forms.ChoiceField(label="Case status", required=False)
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [("", "All deadlines")] + [
+            (code, label)
+            for code, label in DeadlineRule.objects.order_by("order", "code").values_list("code", "label")
+        ]
+        self.fields["agency"].choices = [("", "All agencies")] + [
+            (str(pk), name) for pk, name in Agency.objects.order_by("name").values_list("pk", "name")
+        ]
+        self.fields["case_status"].choices = [("", "All statuses")] + [
+            (value, label) for value, label in CaseStatus.choices if value != CaseStatus.DRAFT
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid value (an edited address) is simply ignored."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "rule": data.get("rule") or None,
+            "agency": int(data["agency"]) if data.get("agency") else None,
+            "case_status": data.get("case_status") or None,
+            "overdue": bool(data.get("overdue")),
+        }
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this deadline being waived?",
+        help_text="This is kept in the case record and shown with the deadline. Do not include the child’s "
+        "or family’s names.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter why the deadline is being waived"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("reason", rows=4),
+            Button("submit", "Waive deadline", css_class="govuk-button--warning"),
+        )
+
+
+class LaAwareForm(forms.Form):
+    la_aware_on = DateField(
+        what="the date the local authority became aware",
+        label="When did the local authority become aware of the incident?",
+        help_text="For example, 27 3 2026. The deadlines counted from it move to match.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("la_aware_on", context={"fieldset": True, "legend_size": Size.MEDIUM}),
+            Button("submit", "Save date"),
+        )
+
+
+class StatutoryNotificationForm(forms.Form):
+    notified_on = DateField(what="the date", label="", help_text="For example, 27 3 2026.")
+    reference = forms.CharField(
+        label="Notification reference",
+        max_length=100,
+        required=False,
+        help_text="The reference the National Panel’s online notification gave.",
+    )
+    note = forms.CharField(
+        label="Who was told, and how (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example, ‘email to the partners’ business managers’. Do not include the child’s or "
+        "family’s names.",
+    )
+
+    QUESTIONS = {
+        StatutoryNotification.Kind.NATIONAL_PANEL: "When was the National Panel notified?",
+        StatutoryNotification.Kind.PARTNERS: "When were the safeguarding partners told?",
+        StatutoryNotification.Kind.SOS_OFSTED: "When were the Secretary of State and Ofsted told?",
+    }
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["notified_on"].label = self.QUESTIONS[kind]
+        fields = [Field("notified_on", context={"fieldset": True, "legend_size": Size.MEDIUM})]
+        if kind == StatutoryNotification.Kind.NATIONAL_PANEL:
+            self.fields["reference"].required = True
+            self.fields["reference"].error_messages["required"] = (
+                "Enter the National Panel’s notification reference"
+            )
+            fields.append(Field.text("reference", field_width=20))
+        else:
+            del self.fields["reference"]
+        fields.append(Field.text("note"))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*fields, Button("submit", "Save"))
+
+
+class FeedTokenForm(forms.Form):
+    """Carries the address being replaced, so a repeated post creates nothing more."""
+
+    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RuleAdminForm(forms.ModelForm):
+    """The rule's recipient lists as checkboxes rather than raw JSON."""
+
+    remind_user_roles = forms.MultipleChoiceField(
+        label="Remind users with these roles",
+        choices=[(r.value, r.label) for r in Role if r != Role.ADMINISTRATOR],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    remind_contact_roles = forms.MultipleChoiceField(
+        label="Remind these contacts",
+        choices=ContactRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    escalate_contact_roles = forms.MultipleChoiceField(
+        label="When overdue, also tell these contacts",
+        choices=ContactRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = DeadlineRule
+        fields = [
+            "code",
+            "label",
+            "order",
+            "active",
+            "source",
+            "opened_by",
+            "anchor",
+            "anchor_label",
+            "length",
+            "unit",
+            "is_target",
+            "met_on_opening",
+            "looked_after_death_only",
+            "responsible",
+            "remind_days_before",
+            "remind_on_due_day",
+            "remind_referrer",
+            "remind_user_roles",
+            "remind_contact_roles",
+            "escalate_contact_roles",
+            "repeat_overdue",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        length, unit = data.get("length"), data.get("unit")
+        if length == 0 and unit == DeadlineRule.Unit.CALENDAR_MONTHS:
+            self.add_error("length", "A deadline in calendar months needs at least 1 month")
+        return data
