@@ -193,6 +193,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cspr.notifications.tasks.notification_requeue_stale_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Every DEADLINE_SWEEP_MINUTES, day and night: write the reminders, due-day notices
+    # and overdue escalations open deadlines owe now. The sweep is idempotent, so a
+    # missed or doubled beat neither loses nor repeats a reminder.
+    "deadline-sweep": {
+        "task": "deadlines.tasks.deadline_sweep_task",
+        "schedule": timedelta(minutes=DEADLINE_SWEEP_MINUTES),
+    },
 }
 
 LOGGING = {
