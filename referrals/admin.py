@@ -1,0 +1,114 @@
+from django.contrib import admin
+
+from cspr.audit.services import audit_record
+
+from .models import FamilyMember, InvolvedAgency, OtherProcess, ReferenceCounter, Referral
+
+
+class AuditedAdminMixin:
+    """Every change made through the admin site goes on the audit trail, as in the app."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = ", ".join(form.changed_data) or "nothing"
+        audit_record(
+            actor=request.user,
+            action="admin.changed" if change else "admin.added",
+            obj=obj,
+            summary=f"Administration: {'changed' if change else 'added'} {changed}",
+            request=request,
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(
+            actor=request.user,
+            action="admin.deleted",
+            obj=obj,
+            summary="Administration: deleted",
+            request=request,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(
+                actor=request.user,
+                action="admin.deleted",
+                obj=obj,
+                summary="Administration: deleted (bulk action)",
+                request=request,
+            )
+        super().delete_queryset(request, queryset)
+
+
+class RowInline(admin.StackedInline):
+    extra = 0
+
+
+class FamilyMemberInline(RowInline):
+    model = FamilyMember
+
+
+class InvolvedAgencyInline(RowInline):
+    model = InvolvedAgency
+
+
+class OtherProcessInline(RowInline):
+    model = OtherProcess
+
+
+@admin.register(Referral)
+class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("audit_label", "status", "agency", "submitted_at", "created_at")
+    list_filter = ("status", "agency")
+    search_fields = ("reference", "status", "agency__name")
+    date_hierarchy = "created_at"
+    list_select_related = ("agency",)
+    # The state moves only through the case's transitions, never by editing it here.
+    readonly_fields = (
+        "reference",
+        "status",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "sections_saved",
+    )
+    raw_id_fields = ("duplicate_of",)
+    inlines = (FamilyMemberInline, InvolvedAgencyInline, OtherProcessInline)
+
+    @admin.display(description="reference", ordering="reference")
+    def audit_label(self, obj):
+        return obj.audit_label
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        touched = len(formset.new_objects) + len(formset.changed_objects) + len(formset.deleted_objects)
+        if touched:
+            audit_record(
+                actor=request.user,
+                action="admin.changed",
+                obj=form.instance,
+                summary=(
+                    f"Administration: {formset.model._meta.verbose_name_plural}: "
+                    f"{len(formset.new_objects)} added, {len(formset.changed_objects)} changed, "
+                    f"{len(formset.deleted_objects)} deleted"
+                ),
+                request=request,
+            )
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin):
+    """Shown for information: changing a counter by hand could give a reference twice."""
+
+    list_display = ("year", "last_number")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

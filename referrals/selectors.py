@@ -1,0 +1,235 @@
+"""Reads for the referral screens: one query shape per screen, always through visible_to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from cspr.accounts.roles import Role
+
+from .forms import (
+    ALWAYS_REFER,
+    ChildForm,
+    CriteriaForm,
+    FamilyMemberForm,
+    InvolvedAgencyForm,
+    OtherProcessForm,
+    ReferrerForm,
+    SummaryForm,
+    anchor_for,
+)
+from .models import SECTIONS, Referral
+from .states import CaseStatus
+
+SECTION_FORMS = {
+    "referrer": ReferrerForm,
+    "child": ChildForm,
+    "criteria": CriteriaForm,
+    "summary": SummaryForm,
+}
+# Model fields shown through a differently named form field.
+FORM_FIELD_FOR = {"aware_at": "aware_on", **{name: "always_refer" for name, _label in ALWAYS_REFER}}
+# Answers shown only when the question they depend on was answered yes.
+HIDDEN_UNLESS = {
+    "assistant_director_decision": "disagreement_about_referral",
+    "harm_description": "seriously_harmed",
+}
+LABELS = {
+    "assistant_director_decision": "Assistant Director’s decision",
+    "harm_description": "Description of the serious harm",
+}
+ALWAYS_REFER_LABEL = "Deaths that must always be referred"
+ROW_FORMS = {"family": FamilyMemberForm, "agency": InvolvedAgencyForm, "process": OtherProcessForm}
+
+
+def referral_get(user, pk) -> Referral:
+    """A referral this user may see, or 404: the one way views fetch a referral."""
+    queryset = Referral.objects.visible_to(user).select_related("agency", "created_by")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def referrals_of_author(user):
+    return (
+        Referral.objects.visible_to(user)
+        .filter(created_by=user)
+        .select_related("agency")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def referrals_for_list(user, *, status: str = "", reference: str = ""):
+    """Submitted referrals this user may see (an agency lead's agency, or all for the
+    partnership and administrators), newest first, optionally filtered."""
+    queryset = Referral.objects.visible_to(user).submitted().select_related("agency", "created_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    if reference:
+        queryset = queryset.filter(reference__icontains=reference.strip())
+    return queryset.order_by("-submitted_at", "-id")
+
+
+def can_list_referrals(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.is_partnership or user.has_role(Role.AGENCY_LEAD, Role.ADMINISTRATOR))
+    )
+
+
+def referral_home_summary(user) -> dict:
+    """What the home page says about referrals, by role."""
+    summary = {"is_practitioner": user.has_role(Role.PRACTITIONER), "can_list": can_list_referrals(user)}
+    if summary["is_practitioner"]:
+        own = Referral.objects.filter(created_by=user).aggregate(
+            drafts=Count("pk", filter=Q(status=CaseStatus.DRAFT)),
+            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+        )
+        summary.update(own)
+    if summary["can_list"]:
+        listed = Referral.objects.visible_to(user).submitted()
+        summary["listed"] = listed.count()
+        summary["awaiting_decision"] = listed.awaiting_decision().count()
+        summary["scope"] = "all" if user.is_partnership or user.has_role(Role.ADMINISTRATOR) else "agency"
+    return summary
+
+
+# --- answers, as the check-answers page, the case page and the PDF show them ---
+
+
+@dataclass
+class Answer:
+    label: str
+    value: str
+    anchor: str = ""
+
+
+@dataclass
+class AnswerCard:
+    title: str
+    rows: list[Answer]
+
+
+@dataclass
+class SectionAnswers:
+    slug: str
+    title: str
+    rows: list[Answer] = field(default_factory=list)
+    cards: list[AnswerCard] = field(default_factory=list)
+    empty_text: str = ""
+    status: str = ""
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return ""
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if hasattr(value, "hour"):
+        local = timezone.localtime(value)
+        return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+    if hasattr(value, "day"):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def _label(form_field) -> str:
+    return str(form_field.label).removesuffix(" (optional)")
+
+
+def _section_rows(referral, slug: str) -> list[Answer]:
+    form_class = SECTION_FORMS[slug]
+    rows = []
+    form = form_class(referral=referral)
+    for name, form_field in form.fields.items():
+        bound = form[name]
+        if name in ("aware_time", "child_ethnic_origin_other"):
+            continue
+        if name == "aware_on":
+            rows.append(
+                Answer("Date and time you became aware", _display(referral.aware_at), anchor_for(bound))
+            )
+        elif name == "agency":
+            rows.append(Answer("Your agency", referral.agency.name, anchor_for(bound)))
+        elif name == "always_refer":
+            chosen = [label for field_name, label in ALWAYS_REFER if getattr(referral, field_name)]
+            rows.append(Answer(ALWAYS_REFER_LABEL, "\n".join(chosen) or "None", anchor_for(bound)))
+        elif name == "child_ethnic_origin":
+            rows.append(Answer(_label(form_field), referral.child_ethnic_origin_label, anchor_for(bound)))
+        elif name in HIDDEN_UNLESS and not getattr(referral, HIDDEN_UNLESS[name]):
+            continue
+        else:
+            value = getattr(referral, name)
+            shown = _display(value)
+            if isinstance(form_field, forms.TypedChoiceField) and value not in (True, False, None):
+                shown = dict(form_field.choices).get(value, shown)
+            rows.append(Answer(LABELS.get(name, _label(form_field)), str(shown), anchor_for(bound)))
+    return rows
+
+
+def _row_answers(kind: str, row, index: int) -> list[Answer]:
+    form = ROW_FORMS[kind](prefix=f"{kind}-{index}")
+    answers = []
+    for name, form_field in form.fields.items():
+        if name in ("ethnic_origin_other", "process_other"):
+            continue
+        if name == "ethnic_origin":
+            value = row.ethnic_origin_label
+        elif name == "process":
+            value = row.process_label
+        else:
+            value = _display(getattr(row, name))
+        answers.append(Answer(_label(form_field), value, anchor_for(form[name])))
+    return answers
+
+
+def referral_answers(referral, *, today=None) -> list[SectionAnswers]:
+    """Every answer on the form, section by section, with the anchor of its form field."""
+    today = today or timezone.localdate()
+    sections = []
+    for section in SECTIONS:
+        answers = SectionAnswers(section.slug, section.title)
+        if referral.is_draft:
+            answers.status = referral.section_status(section.slug, today=today)
+        if section.slug in SECTION_FORMS:
+            answers.rows = _section_rows(referral, section.slug)
+        elif section.slug == "family":
+            answers.cards = [
+                AnswerCard(f"Family member {i}", _row_answers("family", row, i - 1))
+                for i, row in enumerate(referral.family_members.all(), 1)
+            ]
+            answers.empty_text = "No family members or significant others added."
+        else:
+            answers.cards = [
+                AnswerCard(f"Agency {i}", _row_answers("agency", row, i - 1))
+                for i, row in enumerate(referral.involved_agencies.all(), 1)
+            ] + [
+                AnswerCard(f"Process {i}", _row_answers("process", row, i - 1))
+                for i, row in enumerate(referral.other_processes.all(), 1)
+            ]
+            answers.empty_text = "No other agencies or processes added."
+        sections.append(answers)
+    return sections
+
+
+def edit_url(referral, section: str, anchor: str = "", *, from_check: bool = False) -> str:
+    url = reverse("referrals:edit", args=[referral.pk, section])
+    if from_check:
+        url += "?next=check"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def problem_anchor(problem) -> str:
+    """The id of the form field where a submission problem is put right."""
+    if problem.row is not None:
+        kind, _, name = problem.field.partition("-")
+        form = ROW_FORMS[kind](prefix=f"{kind}-{problem.row - 1}")
+        return anchor_for(form[name]) if name in form.fields else ""
+    form = SECTION_FORMS[problem.section](referral=Referral())
+    name = FORM_FIELD_FOR.get(problem.field, problem.field)
+    return anchor_for(form[name]) if name in form.fields else ""
