@@ -55,7 +55,10 @@ def draft(practitioner):
 
 @pytest.fixture
 def contacts(agency):
-    made = {role: ContactFactory(role=role, agency=agency, email=f"{role}@example.org") for role in PROCEDURE_ROLES}
+    made = {
+        role: ContactFactory(role=role, agency=agency, email=f"{role}@example.org")
+        for role in PROCEDURE_ROLES
+    }
     # Told of other events, not of a new referral; and a contact no longer in post.
     ContactFactory(role=ContactRole.SUBGROUP_CHAIR, email="chair-contact@example.org")
     ContactFactory(role=ContactRole.COORDINATOR, email="left@example.org", active=False)
@@ -88,7 +91,11 @@ def test_referral_create_prefills_referrer_from_account(practitioner):
     )
     assert referral.reference is None
     event = AuditEvent.objects.for_object(referral).get()
-    assert (event.action, event.actor, event.object_label) == ("referral.created", practitioner, f"draft #{referral.pk}")
+    assert (event.action, event.actor, event.object_label) == (
+        "referral.created",
+        practitioner,
+        f"draft #{referral.pk}",
+    )
 
 
 def test_referral_create_same_start_token_makes_one_draft(practitioner):
@@ -162,7 +169,9 @@ def test_referral_save_section_refuses_after_submission(practitioner):
     referral = ReferralFactory(created_by=practitioner, submitted=True)
 
     with pytest.raises(ReferralAlreadySubmitted, match="can no longer be changed"):
-        referral_save_section(referral=referral, section="summary", values={"summary_of_events": "x"}, by=practitioner)
+        referral_save_section(
+            referral=referral, section="summary", values={"summary_of_events": "x"}, by=practitioner
+        )
 
 
 def test_referral_save_section_rejects_fields_of_another_section(draft, practitioner):
@@ -173,7 +182,9 @@ def test_referral_save_section_rejects_fields_of_another_section(draft, practiti
 # --- referral_submit ---
 
 
-def test_referral_submit_gives_reference_and_records_submission(draft, practitioner, contacts, opened_deadlines):
+def test_referral_submit_gives_reference_and_records_submission(
+    draft, practitioner, contacts, opened_deadlines
+):
     submitted = referral_submit(referral=draft, by=practitioner, now=NOW)
 
     draft.refresh_from_db()
@@ -214,7 +225,9 @@ def test_referral_submit_year_and_la_date_follow_london_time(practitioner, conta
     assert Referral.objects.get(pk=referral.pk).la_aware_on == date(2026, 7, 1)
 
 
-def test_referral_submit_notifies_procedure_contacts_and_referrer(draft, practitioner, contacts, opened_deadlines):
+def test_referral_submit_notifies_procedure_contacts_and_referrer(
+    draft, practitioner, contacts, opened_deadlines
+):
     referral_submit(referral=draft, by=practitioner, now=NOW)
 
     to_contacts = Notification.objects.filter(event="referral_submitted")
@@ -227,12 +240,23 @@ def test_referral_submit_notifies_procedure_contacts_and_referrer(draft, practit
     assert set(Notification.objects.values_list("case_reference", flat=True)) == {"CSPR-2026-0001"}
 
 
-def test_referral_submit_emails_carry_no_child_or_family_details(draft, practitioner, contacts, opened_deadlines):
+def test_referral_submit_emails_carry_no_child_or_family_details(
+    draft, practitioner, contacts, opened_deadlines
+):
     FamilyMemberFactory(referral=draft)
 
     referral_submit(referral=draft, by=practitioner, now=NOW)
 
-    secrets = [CHILD_NAME, "Ottilie", "Fernsby", CHILD_ADDRESS, "Example Street", FAMILY_NAME, SUMMARY[:30], "2019"]
+    secrets = [
+        CHILD_NAME,
+        "Ottilie",
+        "Fernsby",
+        CHILD_ADDRESS,
+        "Example Street",
+        FAMILY_NAME,
+        SUMMARY[:30],
+        "2019",
+    ]
     rendered = [notification_render(n) for n in Notification.objects.all()]
     assert len(rendered) == 7
     for subject, body in rendered:
