@@ -600,3 +600,7 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last_number}"
+
+
+# The subgroup decision and the case's transition log belong to this app too.
+from .lifecycle_models import CaseTransition, SubgroupDecision  # noqa: E402, F401

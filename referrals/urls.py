@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .lifecycle_urls import urlpatterns as lifecycle_urlpatterns
 
 app_name = "referrals"
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/submitted/", views.confirmation, name="confirmation"),
     path("<int:pk>/withdraw/", views.withdraw_draft, name="withdraw_draft"),
     path("<int:pk>/pdf/", views.pdf, name="pdf"),
+    *lifecycle_urlpatterns,
 ]

@@ -1,0 +1,138 @@
+"""The final report download, and the recommendations agencies report progress on."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cspr.accounts.roles import Role
+from cspr.audit.services import audit_record
+from referrals.lifecycle_services import CaseActionError
+from referrals.lifecycle_views import put_errors_on_form
+from referrals.models import Referral
+
+from .forms import RecommendationUpdateForm
+from .models import FinalReport, Recommendation, can_see_deliberations
+from .services import can_update_recommendation
+from .services import recommendation_update as recommendation_update_service
+
+
+def may_download_reports(user) -> bool:
+    """The subgroup and coordinator, and administrators (who manage the case in admin)."""
+    return can_see_deliberations(user) or (user.is_staff and user.has_role(Role.ADMINISTRATOR))
+
+
+@login_required
+@require_http_methods(["GET"])
+def report_download(request, pk: int):
+    """Send one stored final report, after checking the person may read it; audited."""
+    report = get_object_or_404(FinalReport.objects.select_related("referral"), pk=pk)
+    if not Referral.objects.visible_to(request.user).filter(pk=report.referral_id).exists():
+        raise Http404
+    if not may_download_reports(request.user):
+        raise PermissionDenied
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The stored file is missing") from None
+    audit_record(
+        actor=request.user,
+        action="case.final_report_downloaded",
+        obj=report.referral,
+        summary=f"Final report version {report.pk} downloaded",
+        request=request,
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=report.original_name, content_type=report.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _recommendations_for(user):
+    return (
+        Recommendation.objects.visible_to(user)
+        .filter(referral__in=Referral.objects.exclude(status="closed").values("pk"))
+        .select_related("referral")
+        .prefetch_related("agencies")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def recommendations(request):
+    """Open recommendations: an agency lead sees their agency's; the subgroup sees all."""
+    user = request.user
+    if not (user.is_partnership or user.has_role(Role.AGENCY_LEAD)):
+        raise PermissionDenied
+    rows = list(_recommendations_for(user))
+    audit_record(
+        actor=user,
+        action="recommendations.viewed",
+        summary=f"Recommendations list viewed ({len(rows)} shown)",
+        request=request,
+    )
+    return render(
+        request,
+        "rapidreview/recommendations.html",
+        {
+            "open_rows": [r for r in rows if r.status != Recommendation.Status.DONE],
+            "done_rows": [r for r in rows if r.status == Recommendation.Status.DONE],
+            "agency": user.agency if not user.is_partnership else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_update(request, pk: int):
+    """Record progress on one recommendation (agency lead of a named agency, chair, coordinator)."""
+    recommendation = get_object_or_404(
+        Recommendation.objects.visible_to(request.user).select_related("referral"), pk=pk
+    )
+    if not can_update_recommendation(recommendation, request.user):
+        raise PermissionDenied
+    case = recommendation.referral
+    if request.method == "POST":
+        form = RecommendationUpdateForm(
+            request.POST, case=case, user=request.user, recommendation=recommendation
+        )
+        if form.is_valid():
+            try:
+                recommendation_update_service(
+                    recommendation=recommendation,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                    token=form.cleaned_data["token"],
+                    by=request.user,
+                )
+            except CaseActionError as error:
+                put_errors_on_form(form, error)
+            else:
+                messages.success(
+                    request, f"Progress on recommendation {recommendation.number} has been saved"
+                )
+                return redirect("rapidreview:recommendations")
+    else:
+        form = RecommendationUpdateForm(case=case, user=request.user, recommendation=recommendation)
+        audit_record(
+            actor=request.user,
+            action="recommendation.viewed",
+            obj=case,
+            summary=f"Recommendation {recommendation.number} opened",
+            request=request,
+        )
+    return render(
+        request,
+        "rapidreview/recommendation_update.html",
+        {
+            "recommendation": recommendation,
+            "updates": recommendation.updates.select_related("by"),
+            "form": form,
+        },
+    )

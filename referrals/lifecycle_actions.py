@@ -1,0 +1,473 @@
+"""What a person can do to a case after submission, as a table the case page, the action
+pages and the admin buttons all read: each entry names its form, the service it calls
+and when it is on offer. The services still check everything again under lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django_fsm import has_transition_perm
+
+from rapidreview import forms as review_forms
+from rapidreview import services as review_services
+
+from . import lifecycle_forms as forms
+from . import lifecycle_services as services
+from .lifecycle import may_drive_case
+from .lifecycle_graph import edges
+from .states import CaseStatus
+
+S = CaseStatus
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    slug: str
+    label: str
+    heading: str
+    form_class: type
+    run: Callable
+    success: str
+    # A move: on offer when one of these transitions is open to the person now.
+    transitions: tuple[str, ...] = ()
+    # A record that does not move the case: on offer in these states, to these people,
+    # while `wanted` says there is something to record.
+    states: tuple[str, ...] = ()
+    permitted: Callable = may_drive_case
+    wanted: Callable = lambda case: True  # noqa: E731
+    intro: str = ""
+    warning: bool = False
+
+    @property
+    def moves_case(self) -> bool:
+        return bool(self.transitions)
+
+    def may(self, case, user) -> bool:
+        """Whether this person's roles allow the action on this case at all (403 if not)."""
+        if self.transitions:
+            return any(edge.permission(case, user) for edge in edges() if edge.name in self.transitions)
+        return bool(self.permitted(case, user))
+
+    def available(self, case, user) -> bool:
+        """Whether the case page offers it to this person now."""
+        if self.transitions:
+            return any(has_transition_perm(getattr(case, name), user) for name in self.transitions)
+        return case.status in self.states and self.permitted(case, user) and self.wanted(case)
+
+
+def _decision(case):
+    from .lifecycle_models import SubgroupDecision
+
+    return SubgroupDecision.objects.filter(referral=case).first()
+
+
+def _local_review(case):
+    from rapidreview.models import LocalReview
+
+    return LocalReview.objects.filter(referral=case).first()
+
+
+def _publication(case):
+    from rapidreview.models import Publication
+
+    return Publication.objects.filter(referral=case).first()
+
+
+def _run_decide(form, case, user):
+    return services.case_decide(
+        referral=case, decision=form.decision(), organisations=form.cleaned_data["organisations"], by=user
+    )
+
+
+def _run_communication(form, case, user):
+    data = form.cleaned_data
+    return services.decision_record_communication(
+        referral=case,
+        family_informed_on=data["family_informed_on"],
+        referrer_informed_on=data["referrer_informed_on"],
+        by=user,
+    )
+
+
+def _run_complete(form, case, user):
+    data = form.cleaned_data
+    return services.rapid_review_complete(
+        referral=case,
+        completed_on=data["completed_on"],
+        facts_gathered=data["facts_gathered"],
+        immediate_action_needed=data["immediate_action_needed"],
+        immediate_action_taken=data["immediate_action_taken"],
+        improvements_identified=data["improvements_identified"],
+        learning_shared=data["learning_shared"],
+        recommendation=data["recommendation"],
+        recommendation_rationale=data["recommendation_rationale"],
+        by=user,
+    )
+
+
+def _run_commission(form, case, user):
+    data = form.cleaned_data
+    return services.lcspr_commission(
+        referral=case,
+        decided_on=data["decided_on"],
+        reviewer_name=data["reviewer_name"],
+        reviewer_organisation=data["reviewer_organisation"],
+        commissioned_on=data["commissioned_on"],
+        informed_on=data["informed_on"],
+        rationale=data["rationale"],
+        by=user,
+    )
+
+
+def _run_publish(form, case, user):
+    data = form.cleaned_data
+    return services.case_publish(
+        referral=case,
+        full_report=data["full_report"],
+        published_on=data["published_on"],
+        where_published=data["where_published"],
+        not_published_rationale=data["not_published_rationale"],
+        improvements_summary=data["improvements_summary"],
+        by=user,
+    )
+
+
+def _decision_uncommunicated(case) -> bool:
+    decision = _decision(case)
+    return decision is not None and (
+        decision.family_informed_on is None or decision.referrer_informed_on is None
+    )
+
+
+def _not_informed(case) -> bool:
+    local = _local_review(case)
+    return local is not None and local.informed_on is None
+
+
+def _not_sent(case) -> bool:
+    publication = _publication(case)
+    return publication is None or publication.sent_to_panel_sos_on is None
+
+
+def _planned_not_sent(case) -> bool:
+    publication = _publication(case)
+    return publication is not None and publication.sent_to_panel_sos_on is None
+
+
+AFTER_DECISION = tuple(s for s in S if s not in (S.DRAFT, S.SUBMITTED, S.CLOSED, S.WITHDRAWN, S.DUPLICATE))
+
+ACTIONS: dict[str, CaseAction] = {
+    action.slug: action
+    for action in [
+        CaseAction(
+            slug="decide",
+            label="Record the subgroup decision",
+            heading="Record the subgroup decision",
+            form_class=forms.DecisionForm,
+            run=_run_decide,
+            success="The subgroup decision has been recorded",
+            transitions=("decide_rapid_review", "decide_no_review", "decide_other_learning_review"),
+            intro="The subgroup decides within 5 working days of the incident whether to hold a rapid review "
+            "and with which organisations, using the criteria below (procedure sections 6, 7 and 9).",
+        ),
+        CaseAction(
+            slug="link-duplicate",
+            label="Link to another case as a duplicate",
+            heading="Link this referral to another case as a duplicate",
+            form_class=forms.DuplicateForm,
+            run=lambda form, case, user: services.case_link_duplicate(
+                referral=case,
+                duplicate_of=form.cleaned_data["duplicate_of"],
+                reason=form.cleaned_data["reason"],
+                by=user,
+            ),
+            success="The referral has been linked to the other case as a duplicate",
+            transitions=("link_as_duplicate",),
+            intro="Use this when two agencies have referred the same incident. This referral’s "
+            "deadlines close "
+            "as ‘duplicate’ and both case pages show the link; the other case carries on.",
+        ),
+        CaseAction(
+            slug="withdraw",
+            label="Withdraw the referral",
+            heading="Withdraw the referral",
+            form_class=forms.WithdrawForm,
+            run=lambda form, case, user: services.case_withdraw(
+                referral=case, reason=form.cleaned_data["reason"], by=user
+            ),
+            success="The referral has been withdrawn",
+            transitions=("withdraw",),
+            intro="A withdrawn referral is kept for the record, but the subgroup will not decide on "
+            "it and its "
+            "deadlines are waived. This cannot be undone.",
+            warning=True,
+        ),
+        CaseAction(
+            slug="record-communication",
+            label="Record when the decision was communicated",
+            heading="Record when the decision was communicated",
+            form_class=forms.CommunicationForm,
+            run=_run_communication,
+            success="The dates have been saved",
+            states=AFTER_DECISION,
+            wanted=_decision_uncommunicated,
+            intro="Decisions are made transparently and their rationale communicated appropriately, "
+            "including to "
+            "families (procedure Appendix 3).",
+        ),
+        CaseAction(
+            slug="start-rapid-review",
+            label="Start the rapid review",
+            heading="Start the rapid review",
+            form_class=forms.RapidReviewStartForm,
+            run=lambda form, case, user: services.rapid_review_start(
+                referral=case,
+                started_on=form.cleaned_data["started_on"],
+                organisations=form.cleaned_data["organisations"],
+                by=user,
+            ),
+            success="The rapid review has started",
+            transitions=("start_rapid_review",),
+            intro="A rapid review starts within 5 working days of the decision to hold it, and is "
+            "completed within "
+            "15 working days of starting.",
+        ),
+        CaseAction(
+            slug="complete-rapid-review",
+            label="Complete the rapid review",
+            heading="Complete the rapid review",
+            form_class=forms.RapidReviewCompleteForm,
+            run=_run_complete,
+            success="The rapid review has been completed",
+            transitions=("complete_rapid_review",),
+            intro="Record what the rapid review found against its aims, and what it recommends next. The "
+            "recommendation goes to the National Panel with the rapid review.",
+        ),
+        CaseAction(
+            slug="send-to-panel",
+            label="Record that the rapid review was sent to the National Panel",
+            heading="Send the rapid review to the National Panel",
+            form_class=forms.SendToPanelForm,
+            run=lambda form, case, user: services.case_send_to_panel(
+                referral=case, sent_on=form.cleaned_data["sent_on"], by=user
+            ),
+            success="The rapid review has been recorded as sent to the National Panel",
+            transitions=("send_to_panel",),
+            intro="As soon as the rapid review is complete, the safeguarding partners send a copy to "
+            "the National "
+            "Panel with their decision on a local or national review.",
+        ),
+        CaseAction(
+            slug="commission-local-review",
+            label="Commission a local review",
+            heading="Commission a local child safeguarding practice review",
+            form_class=forms.CommissionForm,
+            run=_run_commission,
+            success="The local review has been commissioned",
+            transitions=("commission_local_review",),
+            intro="The local authority service leader for quality assurance informs the National "
+            "Panel, Ofsted "
+            "and DfE as soon as a local review is decided, with the reviewer’s name. The review is completed "
+            "within 6 months of the decision.",
+        ),
+        CaseAction(
+            slug="national-review",
+            label="Record a national review (the Panel leads)",
+            heading="Record that the National Panel leads a national review",
+            form_class=forms.NationalReviewForm,
+            run=lambda form, case, user: services.case_escalate_to_national(
+                referral=case,
+                decided_on=form.cleaned_data["decided_on"],
+                rationale=form.cleaned_data["rationale"],
+                by=user,
+            ),
+            success="The national review has been recorded",
+            transitions=("refer_to_national_review",),
+            intro="Use this when the National Panel will review the case because it raises issues "
+            "that are complex "
+            "or of national importance, including when new information comes to light during a local review.",
+        ),
+        CaseAction(
+            slug="no-further-review",
+            label="Record no further review",
+            heading="Record that there will be no further review",
+            form_class=forms.NoFurtherReviewForm,
+            run=lambda form, case, user: services.case_no_further_review(
+                referral=case,
+                decided_on=form.cleaned_data["decided_on"],
+                rationale=form.cleaned_data["rationale"],
+                by=user,
+            ),
+            success="The decision that there will be no further review has been recorded",
+            transitions=("decide_no_further_review",),
+        ),
+        CaseAction(
+            slug="record-informed",
+            label="Record when the Panel, Ofsted and DfE were informed",
+            heading="Record when the National Panel, Ofsted and DfE were informed",
+            form_class=forms.InformedForm,
+            run=lambda form, case, user: services.lcspr_record_informed(
+                referral=case, informed_on=form.cleaned_data["informed_on"], by=user
+            ),
+            success="The date has been saved",
+            states=(S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS, S.FINAL_REPORT_RECEIVED),
+            wanted=_not_informed,
+        ),
+        CaseAction(
+            slug="start-local-review",
+            label="Start the local review",
+            heading="Start the local review",
+            form_class=forms.LocalReviewStartForm,
+            run=lambda form, case, user: services.lcspr_start(
+                referral=case,
+                started_on=form.cleaned_data["started_on"],
+                methodology=form.cleaned_data["methodology"],
+                by=user,
+            ),
+            success="The local review has started",
+            transitions=("start_local_review",),
+            intro="The review is proportionate, focuses on learning and reflects the child’s "
+            "perspective and the "
+            "family context (procedure section 10).",
+        ),
+        CaseAction(
+            slug="log-involvement",
+            label="Add to the involvement log",
+            heading="Log practitioners’ or the family’s involvement",
+            form_class=review_forms.InvolvementForm,
+            run=lambda form, case, user: review_services.involvement_record(
+                referral=case,
+                kind=form.cleaned_data["kind"],
+                who=form.cleaned_data["who"],
+                happened_on=form.cleaned_data["happened_on"],
+                method=form.cleaned_data["method"],
+                details=form.cleaned_data["details"],
+                token=form.cleaned_data["token"],
+                by=user,
+            ),
+            success="The involvement has been logged",
+            states=(S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS, S.FINAL_REPORT_RECEIVED),
+            intro="Practitioners are fully involved and invited to contribute without fear of blame; "
+            "families, "
+            "including surviving children, are invited to contribute (procedure section 10).",
+        ),
+        CaseAction(
+            slug="receive-final-report",
+            label="Upload the final report",
+            heading="Upload the final report",
+            form_class=review_forms.FinalReportForm,
+            run=lambda form, case, user: services.final_report_receive(
+                referral=case,
+                upload=form.cleaned_data["upload"],
+                received_on=form.cleaned_data["received_on"],
+                token=form.cleaned_data["token"],
+                by=user,
+            ),
+            success="The final report has been uploaded",
+            transitions=("receive_final_report",),
+            intro="The report is stored securely and can be opened only by the subgroup and the coordinator. "
+            "Each download is recorded.",
+        ),
+        CaseAction(
+            slug="replace-final-report",
+            label="Upload a revised final report",
+            heading="Upload a revised final report",
+            form_class=review_forms.FinalReportForm,
+            run=lambda form, case, user: review_services.final_report_replace(
+                referral=case,
+                upload=form.cleaned_data["upload"],
+                received_on=form.cleaned_data["received_on"],
+                token=form.cleaned_data["token"],
+                by=user,
+            ),
+            success="The revised final report has been uploaded",
+            states=(S.FINAL_REPORT_RECEIVED,),
+            intro="Earlier versions are kept. The newest version is the one that is sent and published.",
+        ),
+        CaseAction(
+            slug="add-recommendation",
+            label="Add a recommendation",
+            heading="Add a recommendation from the final report",
+            form_class=review_forms.RecommendationForm,
+            run=lambda form, case, user: review_services.recommendation_add(
+                referral=case,
+                required_action=form.cleaned_data["required_action"],
+                agencies=form.cleaned_data["agencies"],
+                due_on=form.cleaned_data["due_on"],
+                token=form.cleaned_data["token"],
+                by=user,
+            ),
+            success="The recommendation has been added and the agencies’ safeguarding leads told",
+            states=review_services.RECOMMENDATION_STATES,
+        ),
+        CaseAction(
+            slug="plan-publication",
+            label="Plan the publication date",
+            heading="Plan the publication date",
+            form_class=review_forms.PublicationPlanForm,
+            run=lambda form, case, user: review_services.publication_plan(
+                referral=case, planned_on=form.cleaned_data["planned_on"], by=user
+            ),
+            success="The planned publication date has been saved",
+            states=(S.FINAL_REPORT_RECEIVED,),
+            wanted=_not_sent,
+            intro="The partners publish the report unless they consider it inappropriate; then they "
+            "publish what "
+            "they consider appropriate about the improvements to be made (procedure section 11).",
+        ),
+        CaseAction(
+            slug="report-sent",
+            label="Record that the report was sent to the Panel and the Secretary of State",
+            heading="Record that the final report was sent to the National Panel and the Secretary of State",
+            form_class=review_forms.ReportSentForm,
+            run=lambda form, case, user: review_services.final_report_send(
+                referral=case, sent_on=form.cleaned_data["sent_on"], by=user
+            ),
+            success="The date has been saved",
+            states=(S.FINAL_REPORT_RECEIVED,),
+            wanted=_planned_not_sent,
+        ),
+        CaseAction(
+            slug="publish",
+            label="Record the publication",
+            heading="Record the publication",
+            form_class=forms.PublishForm,
+            run=_run_publish,
+            success="The publication has been recorded",
+            transitions=("publish_report", "publish_improvements_only"),
+        ),
+        CaseAction(
+            slug="add-note",
+            label="Add a note",
+            heading="Add a note to the case",
+            form_class=review_forms.NoteForm,
+            run=lambda form, case, user: review_services.case_note_add(
+                referral=case, text=form.cleaned_data["text"], token=form.cleaned_data["token"], by=user
+            ),
+            success="Your note has been added",
+            states=review_services.NOTE_STATES,
+            permitted=lambda case, user: review_services.can_add_note(user),
+        ),
+        CaseAction(
+            slug="close",
+            label="Close the case",
+            heading="Close the case",
+            form_class=forms.CloseForm,
+            run=lambda form, case, user: services.case_close(
+                referral=case, reason=form.cleaned_data["reason"], by=user
+            ),
+            success="The case has been closed",
+            transitions=("close",),
+            intro="Close the case when nothing more is owed on it. A closed case stays on record and "
+            "can still be "
+            "read.",
+        ),
+    ]
+}
+
+
+def actions_for(case, user) -> list[CaseAction]:
+    """The actions the case page offers this person now, in the table's order."""
+    return [action for action in ACTIONS.values() if action.available(case, user)]

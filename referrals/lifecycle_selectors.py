@@ -1,0 +1,126 @@
+"""Reads for the lifecycle's screens: the chair's triage queue and the case page's panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from cspr.audit.models import AuditEvent
+from deadlines.models import Deadline
+from rapidreview.models import (
+    CaseNote,
+    FinalReport,
+    Involvement,
+    LocalReview,
+    Publication,
+    RapidReview,
+    Recommendation,
+    can_see_deliberations,
+)
+
+from .lifecycle_actions import actions_for
+from .lifecycle_models import CaseTransition, SubgroupDecision
+from .lifecycle_services import close_blockers
+from .models import Referral
+from .states import CaseStatus
+
+S = CaseStatus
+
+
+def triage_queue(user):
+    """Submitted referrals awaiting the subgroup decision, the most urgent deadline first.
+
+    A referral without a "subgroup decision" deadline (rule made inactive) comes last,
+    oldest submission first.
+    """
+    deadline = Deadline.objects.filter(referral=OuterRef("pk"), rule__code="subgroup_decision")
+    return (
+        Referral.objects.visible_to(user)
+        .awaiting_decision()
+        .select_related("agency")
+        .annotate(
+            decision_due_at=Subquery(deadline.values("due_at")[:1]),
+            decision_due_date=Subquery(deadline.values("due_date")[:1]),
+        )
+        .order_by(F("decision_due_at").asc(nulls_last=True), "submitted_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    title: str
+    by: str
+    reason: str = ""
+    kind: str = "transition"
+
+
+def _person(user) -> str:
+    if user is None:
+        return "System"
+    return user.get_full_name() or user.get_username()
+
+
+def case_timeline(case: Referral, *, deliberations: bool) -> list[TimelineEntry]:
+    """The case's moves, oldest first. Reasons only for those who may see deliberations."""
+    rows = list(CaseTransition.objects.for_case(case).select_related("by"))
+    entries = []
+    if case.submitted_at and not any(row.name == "submit" for row in rows):
+        entries.append(TimelineEntry(at=case.submitted_at, title="Submitted", by=_person(case.created_by)))
+    for row in rows:
+        entries.append(
+            TimelineEntry(
+                at=row.at,
+                title=row.to_label,
+                by=_person(row.by),
+                reason=row.reason if deliberations else "",
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+def case_panel(case: Referral, user) -> dict:
+    """Everything the case page's lifecycle panel shows this person."""
+    deliberations = can_see_deliberations(user)
+    decision = (
+        SubgroupDecision.objects.filter(referral=case)
+        .prefetch_related("organisations")
+        .select_related("recorded_by")
+        .first()
+    )
+    rapid_review = RapidReview.objects.filter(referral=case).prefetch_related("organisations").first()
+    local_review = LocalReview.objects.filter(referral=case).first()
+    publication = Publication.objects.filter(referral=case).first()
+    recommendations = list(
+        Recommendation.objects.filter(referral=case).prefetch_related("agencies", "updates__by")
+    )
+    actions = actions_for(case, user)
+    blockers = []
+    if case.status in (S.NO_REVIEW, S.OTHER_LEARNING_REVIEW, S.PUBLISHED, S.IMPROVEMENTS_PUBLISHED):
+        blockers = close_blockers(case)
+    visible = Referral.objects.visible_to(user)
+    return {
+        "referral": case,
+        "deliberations": deliberations,
+        "decision": decision,
+        "rapid_review": rapid_review,
+        "local_review": local_review,
+        "publication": publication,
+        "recommendations": recommendations,
+        "involvement": list(Involvement.objects.filter(referral=case)) if deliberations else [],
+        "reports": list(FinalReport.objects.filter(referral=case)) if deliberations else [],
+        "notes": list(CaseNote.objects.filter(referral=case).select_related("author"))
+        if deliberations
+        else [],
+        "move_actions": [a for a in actions if a.moves_case],
+        "record_actions": [a for a in actions if not a.moves_case],
+        "close_blockers": blockers if any(a.slug == "close" for a in actions) else [],
+        "timeline": case_timeline(case, deliberations=deliberations),
+        "audit_events": list(AuditEvent.objects.for_object(case)[:200]) if deliberations else [],
+        "duplicate_of": visible.filter(pk=case.duplicate_of_id).first() if case.duplicate_of_id else None,
+        "duplicates": list(visible.filter(duplicate_of=case).order_by("submitted_at")),
+        "today": timezone.localdate(),
+    }

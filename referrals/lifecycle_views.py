@@ -1,0 +1,107 @@
+"""Screens for the case's moves after submission: the chair's triage queue and one page
+per action (form → service → back to the case page)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cspr.accounts.roles import Role
+from cspr.audit.services import audit_record
+
+from .lifecycle_actions import ACTIONS
+from .lifecycle_graph import refusal_message
+from .lifecycle_selectors import triage_queue
+from .lifecycle_services import CaseActionError
+from .models import Referral
+
+
+def may_triage(user) -> bool:
+    return user.is_partnership
+
+
+@login_required
+@require_http_methods(["GET"])
+def triage(request):
+    """Submitted referrals awaiting the subgroup decision, most urgent first."""
+    if not may_triage(request.user):
+        raise PermissionDenied
+    queue = list(triage_queue(request.user))
+    audit_record(
+        actor=request.user,
+        action="triage.viewed",
+        summary=f"Triage queue viewed ({len(queue)} awaiting a decision)",
+        request=request,
+    )
+    return render(
+        request,
+        "rapidreview/triage.html",
+        {"queue": queue, "can_decide": request.user.has_role(Role.CHAIR), "now": timezone.now()},
+    )
+
+
+def put_errors_on_form(form, error: CaseActionError) -> None:
+    """A service's refusal, shown next to the field it is about (or above the form)."""
+    for field, message in error.problems.items():
+        target = field if field in form.fields else None
+        if target and target in form.errors:
+            continue
+        form.add_error(target, message)
+
+
+def not_offered_message(action, case) -> str:
+    if action.transitions:
+        return refusal_message(action.transitions[0], case.status)
+    return f"‘{action.label}’ is not possible now: the case’s status is “{case.get_status_display()}”"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_action(request, pk: int, action: str):
+    """One action on a case. GET shows its form; POST hands it to the action's service.
+
+    The service decides: a refusal (the case moved on meanwhile, a missing rationale)
+    comes back as errors on the form, with nothing written and nothing typed lost.
+    """
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    case = get_object_or_404(Referral.objects.visible_to(request.user).select_related("agency"), pk=pk)
+    if not spec.may(case, request.user):
+        raise PermissionDenied
+    detail_url = reverse("referrals:detail", args=[case.pk])
+    form_kwargs = {"case": case, "user": request.user}
+    if request.method == "POST":
+        form = spec.form_class(request.POST, request.FILES, **form_kwargs)
+        if form.is_valid():
+            try:
+                spec.run(form, case, request.user)
+            except CaseActionError as error:
+                put_errors_on_form(form, error)
+            else:
+                messages.success(request, spec.success)
+                return redirect(detail_url)
+    else:
+        if not spec.available(case, request.user):
+            messages.info(request, not_offered_message(spec, case))
+            return redirect(detail_url)
+        form = spec.form_class(**form_kwargs)
+        audit_record(
+            actor=request.user,
+            action="case.viewed",
+            obj=case,
+            summary=f"Opened ‘{spec.label}’",
+            request=request,
+        )
+    return render(
+        request,
+        "rapidreview/case_action.html",
+        {"action": spec, "referral": case, "form": form, "detail_url": detail_url},
+        status=200,
+    )
