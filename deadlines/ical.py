@@ -58,7 +58,7 @@ def deadlines_calendar(deadlines: list[Deadline], *, now: datetime) -> str:
     for deadline in deadlines:
         reference = deadline.referral.reference or f"#{deadline.referral_id}"
         kind = "target" if deadline.rule.is_target else "due"
-        link = f"{settings.SITE_URL}{reverse('deadlines:case', args=[deadline.referral_id])}"
+        link = f"{settings.SITE_URL}{reverse('referrals:detail', args=[deadline.referral_id])}"
         description = f"{deadline.explanation}\nResponsible: {deadline.rule.responsible}.\n{link}"
         lines += [
             "BEGIN:VEVENT",

@@ -177,14 +177,18 @@ class DeadlineRule(models.Model):
 
     @property
     def length_text(self) -> str:
+        return ("target: " if self.is_target else "") + self.span_text
+
+    @property
+    def span_text(self) -> str:
+        """ "5 working days after the local authority becoming aware of the incident"."""
         n = abs(self.length)
         if self.unit == self.Unit.CALENDAR_MONTHS:
             unit = "calendar month" if n == 1 else "calendar months"
         else:
             unit = "working day" if n == 1 else "working days"
         direction = "before" if self.length < 0 else "after"
-        kind = "target: " if self.is_target else ""
-        return f"{kind}{n} {unit} {direction} {self.anchor_label}"
+        return f"{n} {unit} {direction} {self.anchor_label}"
 
     def remind_user_role_labels(self) -> list[str]:
         return [Role(r).label for r in self.remind_user_roles if r in Role.values]

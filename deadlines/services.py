@@ -92,7 +92,7 @@ def deadline_compute(rule: DeadlineRule, anchor: date) -> Due:
     if rule.is_target:
         explanation = (
             "The law says ‘as soon as’; the partnership’s target is "
-            f"{rule.length_text}. " + explanation[0].upper() + explanation[1:]
+            f"{rule.span_text}. " + explanation[0].upper() + explanation[1:]
         )
     return Due(due_date=due_date, due_at=calendar.end_of_day(due_date), explanation=explanation)
 
@@ -679,7 +679,7 @@ def _queue_reminder(deadline: Deadline, stage: str, *, now, recipients: _Recipie
         "reference": deadline.referral.reference or "",
         "deadline_label": deadline.rule.label,
         "due_date": calendar.format_day(deadline.due_date),
-        "link_path": reverse("deadlines:case", args=[deadline.referral_id]),
+        "link_path": reverse("referrals:detail", args=[deadline.referral_id]),
     }
     if kind == "overdue":
         late = calendar.working_days_between(deadline.due_date, today)
@@ -712,20 +712,18 @@ def deadline_sweep(*, now=None, batch_size: int = 500) -> SweepSummary:
     today = calendar.london_date(now)
     summary = SweepSummary()
     recipients = _Recipients()
-    days_ahead = [
-        int(n)
-        for value in DeadlineRule.objects.values_list("remind_days_before", flat=True)
-        for n in value.split(",")
-        if n.strip()
-    ]
-    # Only deadlines close enough to owe a reminder are read at all.
-    horizon = calendar.add_working_days(today, max(days_ahead + [0]) + 1)
+    # Only deadlines close enough to owe a reminder are read at all: per rule, those due
+    # within its earliest reminder (one small query for the rules, one filter).
+    within_reach = Q(pk__in=[])
+    for rule in DeadlineRule.objects.only("pk", "remind_days_before"):
+        ahead = max(rule.reminder_days(), default=0)
+        within_reach |= Q(rule_id=rule.pk, due_date__lte=calendar.add_working_days(today, ahead))
     last_pk = 0
     while True:
         with transaction.atomic():
             batch = list(
                 Deadline.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(status=Deadline.Status.OPEN, due_date__lte=horizon, pk__gt=last_pk)
+                .filter(within_reach, status=Deadline.Status.OPEN, pk__gt=last_pk)
                 .exclude(referral__status__in=INACTIVE_CASE_STATUSES)
                 .select_related("rule", "referral", "referral__created_by")
                 .order_by("pk")[:batch_size]

@@ -43,7 +43,8 @@ def _visible_referral(user, pk) -> Referral:
 
 
 def _case_url(referral) -> str:
-    return reverse("deadlines:case", args=[referral.pk])
+    """Back to the deadline section of the case page, where the coordinator works."""
+    return reverse("referrals:detail", args=[referral.pk]) + "#deadlines"
 
 
 def _filtered(request, now):

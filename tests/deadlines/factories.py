@@ -1,0 +1,71 @@
+"""Submitted cases with their deadlines, built directly (not through the referral form)."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from factory.django import DjangoModelFactory
+
+from cspr.notifications.models import ContactRole
+from deadlines.models import ClosureDay
+from deadlines.services import deadlines_open_for_referral
+from referrals.states import CaseStatus
+
+from ..factories import ContactFactory
+from ..referrals.factories import ReferralFactory
+
+LONDON = ZoneInfo("Europe/London")
+_references = iter(range(1, 10**6))
+
+
+def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
+
+
+def submitted_case(
+    *,
+    author,
+    submitted_at: datetime,
+    aware_at: datetime | None = None,
+    incident_date: date | None = None,
+    la_aware_on: date | None = None,
+    looked_after_death: bool = False,
+    status: str = CaseStatus.SUBMITTED,
+    open_deadlines: bool = True,
+    **fields,
+):
+    """A referral as referral_submit leaves it, with the deadlines its submission opens."""
+    aware_at = aware_at or submitted_at - timedelta(hours=2)
+    referral = ReferralFactory(
+        submitted=True,
+        created_by=author,
+        agency=fields.pop("agency", author.agency),
+        reference=f"CSPR-2026-{next(_references):04d}",
+        submitted_at=submitted_at,
+        aware_at=aware_at,
+        incident_date=incident_date or aware_at.astimezone(LONDON).date(),
+        la_aware_on=la_aware_on or submitted_at.astimezone(LONDON).date(),
+        looked_after_death=looked_after_death,
+        **fields,
+    )
+    if status != CaseStatus.SUBMITTED:
+        type(referral).objects.filter(pk=referral.pk).update(status=status)
+        referral.refresh_from_db()
+    if open_deadlines:
+        deadlines_open_for_referral(referral=referral, by=author, now=submitted_at)
+    return referral
+
+
+class ClosureDayFactory(DjangoModelFactory):
+    class Meta:
+        model = ClosureDay
+
+    day = date(2026, 12, 24)
+    reason = "office closed"
+
+
+def contacts_for_every_role():
+    """One active contact per team the rulebook names, each with a recognisable address."""
+    return {
+        role: ContactFactory(role=role, email=f"{role}@example.org", name=f"{role} contact")
+        for role in ContactRole.values
+    }

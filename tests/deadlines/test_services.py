@@ -1,0 +1,390 @@
+from datetime import date
+
+import pytest
+
+from cspr.accounts.models import Agency
+from cspr.accounts.roles import Role
+from cspr.audit.models import AuditEvent
+from deadlines.models import CalendarFeedToken, ClosureDay, Deadline, DeadlineRule, StatutoryNotification
+from deadlines.services import (
+    DeadlineError,
+    calendar_day_save,
+    calendar_days_delete,
+    calendar_feed_token_create,
+    calendar_feed_token_revoke,
+    deadline_meet,
+    deadline_open,
+    deadline_rule_save,
+    deadline_waive,
+    deadlines_close_for_duplicate,
+    referral_record_la_aware,
+    statutory_notification_record,
+)
+from referrals.states import CaseStatus
+
+from ..factories import AgencyFactory
+from .factories import at, submitted_case
+
+pytestmark = pytest.mark.django_db
+
+MON_2_MAR = at(date(2026, 3, 2), 11)
+
+
+@pytest.fixture
+def case(practitioner):
+    return submitted_case(
+        author=practitioner, submitted_at=MON_2_MAR, incident_date=date(2026, 2, 25), looked_after_death=True
+    )
+
+
+def deadline(case, code) -> Deadline:
+    return Deadline.objects.select_related("rule").get(referral=case, rule__code=code)
+
+
+# --- meeting -----------------------------------------------------------------------
+
+
+def test_meet_in_time_is_met(case, coordinator):
+    result = deadline_meet(
+        referral=case, rule_code="report_to_partners", by=coordinator, now=at(date(2026, 3, 9), 23, 59)
+    )
+    assert (result.status, result.met_at, result.closed_by) == (
+        Deadline.Status.MET,
+        at(date(2026, 3, 9), 23, 59),
+        coordinator,
+    )
+
+
+def test_meet_after_the_due_day_is_missed(case, coordinator):
+    result = deadline_meet(
+        referral=case, rule_code="report_to_partners", by=coordinator, now=at(date(2026, 3, 10), 0, 1)
+    )
+    assert result.status == Deadline.Status.MISSED
+    assert result.met_late is True
+
+
+def test_meet_with_no_open_deadline_is_a_no_op(case, coordinator):
+    assert deadline_meet(referral=case, rule_code="rapid_review_start", by=coordinator) is None
+    deadline_meet(referral=case, rule_code="report_to_partners", by=coordinator, now=at(date(2026, 3, 3)))
+    assert (
+        deadline_meet(
+            referral=case, rule_code="report_to_partners", by=coordinator, now=at(date(2026, 3, 20))
+        )
+        is None
+    )
+    assert deadline(case, "report_to_partners").status == Deadline.Status.MET
+
+
+# --- waiving -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.CHAIR])
+def test_coordinator_or_chair_can_waive_with_a_reason(case, make_user, role):
+    user = make_user(role)
+    result = deadline_waive(
+        deadline=deadline(case, "subgroup_decision"), by=user, reason="  Police lead instead "
+    )
+    assert (result.status, result.waived_reason, result.waived_by) == (
+        Deadline.Status.WAIVED,
+        "Police lead instead",
+        user,
+    )
+    assert AuditEvent.objects.for_object(case).filter(action="deadline.waived").count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.AGENCY_LEAD, Role.PRACTITIONER, Role.ADMINISTRATOR])
+def test_others_cannot_waive(case, make_user, role):
+    with pytest.raises(DeadlineError, match="Only the partnership coordinator or the subgroup chair"):
+        deadline_waive(deadline=deadline(case, "subgroup_decision"), by=make_user(role), reason="No")
+    assert deadline(case, "subgroup_decision").status == Deadline.Status.OPEN
+
+
+def test_waiving_needs_a_reason(case, coordinator):
+    with pytest.raises(DeadlineError) as error:
+        deadline_waive(deadline=deadline(case, "subgroup_decision"), by=coordinator, reason="   ")
+    assert (error.value.message, error.value.field) == ("Enter why the deadline is being waived", "reason")
+
+
+def test_waiving_twice_with_the_same_reason_is_harmless_but_a_closed_deadline_cannot_be_waived(
+    case, coordinator
+):
+    target = deadline(case, "subgroup_decision")
+    deadline_waive(deadline=target, by=coordinator, reason="Duplicate of another review")
+    deadline_waive(deadline=target, by=coordinator, reason="Duplicate of another review")
+    assert AuditEvent.objects.filter(action="deadline.waived").count() == 1
+    with pytest.raises(DeadlineError, match="already closed"):
+        deadline_waive(deadline=deadline(case, "refer_to_partnership"), by=coordinator, reason="x")
+
+
+# --- duplicates --------------------------------------------------------------------
+
+
+def test_duplicate_closes_every_open_deadline_and_only_those(case, coordinator):
+    closed = deadlines_close_for_duplicate(referral=case, by=coordinator, now=at(date(2026, 3, 3)))
+    assert {d.rule.code for d in closed} == {
+        "notify_national_panel",
+        "report_to_partners",
+        "notify_sos_ofsted",
+        "subgroup_decision",
+    }
+    statuses = dict(Deadline.objects.filter(referral=case).values_list("rule__code", "status"))
+    assert statuses["refer_to_partnership"] == Deadline.Status.MET
+    assert {s for code, s in statuses.items() if code != "refer_to_partnership"} == {
+        Deadline.Status.DUPLICATE
+    }
+    assert deadlines_close_for_duplicate(referral=case, by=coordinator) == []
+
+
+# --- the LA awareness date ----------------------------------------------------------
+
+
+def test_earlier_la_awareness_moves_the_open_la_deadlines(case, coordinator):
+    deadline_meet(referral=case, rule_code="report_to_partners", by=coordinator, now=at(date(2026, 3, 3)))
+    moves = referral_record_la_aware(
+        referral=case, la_aware_on=date(2026, 2, 26), by=coordinator, now=at(date(2026, 3, 3))
+    )
+    assert sorted((m.rule_label, m.old_due, m.new_due) for m in moves) == sorted(
+        [
+            (deadline(case, "notify_national_panel").rule.label, date(2026, 3, 9), date(2026, 3, 5)),
+            (deadline(case, "notify_sos_ofsted").rule.label, date(2026, 3, 9), date(2026, 3, 5)),
+        ]
+    )
+    case.refresh_from_db()
+    assert case.la_aware_on == date(2026, 2, 26)
+    assert deadline(case, "notify_national_panel").anchor_date == date(2026, 2, 26)
+    assert "Thu 26 Feb 2026" in deadline(case, "notify_national_panel").explanation
+    # Already met: keeps its dates.
+    assert deadline(case, "report_to_partners").due_date == date(2026, 3, 9)
+    # Other anchors are untouched.
+    assert deadline(case, "subgroup_decision").due_date == date(2026, 3, 4)
+    event = AuditEvent.objects.for_object(case).get(action="referral.la_aware_recorded")
+    assert "2026-03-02 to 2026-02-26" in event.summary
+    assert "2026-03-09 to 2026-03-05" in event.summary
+
+
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        (date(2026, 3, 3), "must be on or before the date the referral was submitted (Mon 2 Mar 2026)"),
+        (date(2026, 2, 20), "must be on or after the date of the incident (Wed 25 Feb 2026)"),
+        (date(2026, 3, 4), "must be today or in the past"),
+    ],
+)
+def test_la_awareness_date_is_checked(case, coordinator, day, message):
+    with pytest.raises(DeadlineError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        referral_record_la_aware(referral=case, la_aware_on=day, by=coordinator, now=at(date(2026, 3, 3)))
+
+
+def test_la_awareness_date_needs_the_coordinator_or_an_la_lead(case, make_user):
+    police = AgencyFactory(name="Police", kind=Agency.Kind.POLICE)
+    with pytest.raises(DeadlineError, match="Only the partnership coordinator"):
+        referral_record_la_aware(
+            referral=case, la_aware_on=date(2026, 3, 2), by=make_user(Role.AGENCY_LEAD, agency_obj=police)
+        )
+    with pytest.raises(DeadlineError, match="Only the partnership coordinator"):
+        referral_record_la_aware(referral=case, la_aware_on=date(2026, 3, 2), by=make_user(Role.CHAIR))
+    la = AgencyFactory(name="Council", kind=Agency.Kind.LOCAL_AUTHORITY)
+    moves = referral_record_la_aware(
+        referral=case,
+        la_aware_on=date(2026, 3, 2),
+        by=make_user(Role.AGENCY_LEAD, agency_obj=la),
+        now=at(date(2026, 3, 3)),
+    )
+    assert moves == []
+
+
+# --- statutory notifications ---------------------------------------------------------
+
+
+def test_recording_the_national_panel_notification_meets_its_deadline(case, coordinator):
+    record = statutory_notification_record(
+        referral=case,
+        kind="notify_national_panel",
+        notified_on=date(2026, 3, 5),
+        reference="SIN-2026-0042",
+        by=coordinator,
+        now=at(date(2026, 3, 6), 10),
+    )
+    assert (record.kind, record.notified_on, record.reference) == (
+        "notify_national_panel",
+        date(2026, 3, 5),
+        "SIN-2026-0042",
+    )
+    met = deadline(case, "notify_national_panel")
+    assert (met.status, met.met_at) == (Deadline.Status.MET, at(date(2026, 3, 5), 23, 59).replace(second=59))
+    assert AuditEvent.objects.for_object(case).filter(action="statutory_notification.recorded").count() == 1
+
+
+def test_recording_a_late_notification_marks_the_deadline_missed(case, coordinator):
+    statutory_notification_record(
+        referral=case,
+        kind="report_to_partners",
+        notified_on=date(2026, 3, 10),
+        by=coordinator,
+        now=at(date(2026, 3, 10), 10),
+    )
+    late = deadline(case, "report_to_partners")
+    assert (late.status, late.met_at) == (Deadline.Status.MISSED, at(date(2026, 3, 10), 10))
+
+
+def test_sos_and_ofsted_notification_meets_its_deadline(case, coordinator):
+    statutory_notification_record(
+        referral=case,
+        kind="notify_sos_ofsted",
+        notified_on=date(2026, 3, 3),
+        by=coordinator,
+        now=at(date(2026, 3, 3), 12),
+    )
+    assert deadline(case, "notify_sos_ofsted").status == Deadline.Status.MET
+
+
+def test_sos_and_ofsted_notification_only_for_a_looked_after_childs_death(practitioner, coordinator):
+    other = submitted_case(author=practitioner, submitted_at=MON_2_MAR)
+    with pytest.raises(DeadlineError, match="only of the death of a looked-after child"):
+        statutory_notification_record(
+            referral=other,
+            kind="notify_sos_ofsted",
+            notified_on=date(2026, 3, 3),
+            by=coordinator,
+            now=at(date(2026, 3, 3)),
+        )
+
+
+def test_national_panel_notification_needs_its_reference(case, coordinator):
+    with pytest.raises(DeadlineError) as error:
+        statutory_notification_record(
+            referral=case,
+            kind="notify_national_panel",
+            notified_on=date(2026, 3, 3),
+            by=coordinator,
+            now=at(date(2026, 3, 3)),
+        )
+    assert error.value.field == "reference"
+    assert not StatutoryNotification.objects.exists()
+
+
+def test_notification_date_cannot_be_in_the_future(case, coordinator):
+    with pytest.raises(DeadlineError, match="today or in the past"):
+        statutory_notification_record(
+            referral=case,
+            kind="report_to_partners",
+            notified_on=date(2026, 3, 4),
+            by=coordinator,
+            now=at(date(2026, 3, 3)),
+        )
+
+
+def test_recording_twice_makes_one_record_and_different_details_are_refused(case, coordinator):
+    kwargs = dict(referral=case, kind="report_to_partners", notified_on=date(2026, 3, 3), by=coordinator)
+    first = statutory_notification_record(**kwargs, now=at(date(2026, 3, 3)))
+    again = statutory_notification_record(**kwargs, now=at(date(2026, 3, 3)))
+    assert again.pk == first.pk
+    with pytest.raises(DeadlineError, match="already recorded"):
+        statutory_notification_record(**{**kwargs, "notified_on": date(2026, 3, 2)}, now=at(date(2026, 3, 3)))
+    assert StatutoryNotification.objects.count() == 1
+    assert AuditEvent.objects.filter(action="statutory_notification.recorded").count() == 1
+
+
+def test_practitioners_cannot_record_notifications(case, practitioner):
+    with pytest.raises(DeadlineError, match="Only the partnership coordinator"):
+        statutory_notification_record(
+            referral=case,
+            kind="report_to_partners",
+            notified_on=date(2026, 3, 3),
+            by=practitioner,
+            now=at(date(2026, 3, 3)),
+        )
+
+
+# --- calendar and rule changes -------------------------------------------------------
+
+
+def test_adding_a_closure_day_moves_affected_open_deadlines_and_audits_them(case, make_user):
+    admin = make_user(Role.ADMINISTRATOR)
+    moves = calendar_day_save(
+        day_obj=ClosureDay(day=date(2026, 3, 4), reason="office move"), by=admin, now=MON_2_MAR
+    )
+    moved = {m.rule_label: (m.old_due, m.new_due) for m in moves}
+    assert moved == {
+        **{
+            deadline(case, code).rule.label: (date(2026, 3, 9), date(2026, 3, 10))
+            for code in ("notify_national_panel", "report_to_partners", "notify_sos_ofsted")
+        },
+        deadline(case, "subgroup_decision").rule.label: (date(2026, 3, 4), date(2026, 3, 5)),
+    }
+    assert deadline(case, "refer_to_partnership").due_date == date(2026, 3, 3)  # met: unchanged
+    assert "closure day: office move" in deadline(case, "report_to_partners").explanation
+    assert AuditEvent.objects.for_object(case).filter(action="deadline.moved").count() == 4
+    summary = AuditEvent.objects.get(action="calendar.changed").summary
+    assert "4 open deadline(s) moved" in summary and case.reference in summary
+
+
+def test_removing_the_closure_day_moves_them_back(case, make_user):
+    admin = make_user(Role.ADMINISTRATOR)
+    calendar_day_save(day_obj=ClosureDay(day=date(2026, 3, 4), reason="office move"), by=admin, now=MON_2_MAR)
+    moves = calendar_days_delete(day_objs=ClosureDay.objects.all(), by=admin, now=MON_2_MAR)
+    assert {(m.old_due, m.new_due) for m in moves} == {
+        (date(2026, 3, 10), date(2026, 3, 9)),
+        (date(2026, 3, 5), date(2026, 3, 4)),
+    }
+    assert deadline(case, "report_to_partners").due_date == date(2026, 3, 9)
+
+
+def test_a_closure_outside_every_open_deadline_moves_nothing(case, make_user):
+    moves = calendar_day_save(
+        day_obj=ClosureDay(day=date(2026, 6, 1), reason="training"),
+        by=make_user(Role.ADMINISTRATOR),
+        now=MON_2_MAR,
+    )
+    assert moves == []
+
+
+def test_changing_a_rule_recomputes_its_open_deadlines(case, make_user):
+    rule = DeadlineRule.objects.get(code="subgroup_decision")
+    rule.length = 3
+    moves = deadline_rule_save(rule=rule, by=make_user(Role.ADMINISTRATOR))
+    assert [(m.old_due, m.new_due) for m in moves] == [(date(2026, 3, 4), date(2026, 3, 2))]
+    assert deadline(case, "subgroup_decision").due_date == date(2026, 3, 2)
+
+
+def test_moving_a_deadline_resets_its_reminders(case, make_user):
+    Deadline.objects.filter(referral=case).update(reminded_stage="reminder:2026-03-05")
+    calendar_day_save(
+        day_obj=ClosureDay(day=date(2026, 3, 4), reason="office move"),
+        by=make_user(Role.ADMINISTRATOR),
+        now=MON_2_MAR,
+    )
+    assert deadline(case, "report_to_partners").reminded_stage == ""
+
+
+def test_later_stage_deadline_opened_by_the_lifecycle_can_be_waived(case, chair):
+    opened = deadline_open(referral=case, rule_code="rapid_review_start", anchor=date(2026, 3, 6), by=chair)
+    deadline_waive(deadline=opened, by=chair, reason="No rapid review after all")
+    assert Deadline.objects.get(pk=opened.pk).status == Deadline.Status.WAIVED
+
+
+# --- calendar feed addresses ---------------------------------------------------------
+
+
+def test_feed_address_is_created_once_per_form_and_replaced_on_request(coordinator):
+    first = calendar_feed_token_create(user=coordinator, replaces=None)
+    again = calendar_feed_token_create(user=coordinator, replaces=None)  # the same form posted twice
+    assert again.pk == first.pk
+    second = calendar_feed_token_create(user=coordinator, replaces=first.pk)
+    assert second.pk != first.pk and second.token != first.token
+    assert list(CalendarFeedToken.objects.active().filter(user=coordinator)) == [second]
+    assert calendar_feed_token_revoke(user=coordinator) == 1
+    assert not CalendarFeedToken.objects.active().filter(user=coordinator).exists()
+    assert calendar_feed_token_revoke(user=coordinator) == 0
+
+
+def test_withdrawn_case_deadlines_are_not_recorded_against(practitioner, coordinator):
+    withdrawn = submitted_case(author=practitioner, submitted_at=MON_2_MAR, status=CaseStatus.WITHDRAWN)
+    with pytest.raises(DeadlineError, match="only for a submitted case"):
+        statutory_notification_record(
+            referral=withdrawn,
+            kind="report_to_partners",
+            notified_on=date(2026, 3, 3),
+            by=coordinator,
+            now=at(date(2026, 3, 3)),
+        )
