@@ -123,14 +123,14 @@ class SectionForm(forms.Form):
 
     section = ""
 
-    def __init__(self, *args, referral, complete: bool = False, now=None, **kwargs):
+    def __init__(self, data=None, *args, referral, complete: bool = False, now=None, **kwargs):
         self.referral = referral
         self.complete = complete
         self.now = now or timezone.now()
         self.today = timezone.localdate(self.now)
-        if "initial" not in kwargs and not args and "data" not in kwargs:
+        if data is None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(referral)
-        super().__init__(*args, **kwargs)
+        super().__init__(data, *args, **kwargs)
         self.helper = _helper(*self.layout())
 
     @classmethod
@@ -142,15 +142,15 @@ class SectionForm(forms.Form):
 
     def section_values(self) -> dict:
         """The cleaned data as the referral's own field values."""
-        return {field: self.cleaned_data[field] for field in SECTION_FIELDS[self.section]}
+        return {field: self.cleaned_data.get(field) for field in SECTION_FIELDS[self.section]}
 
     # Which form field shows a model field's problem, where they differ.
     error_fields: dict[str, str] = {}
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        # Fields already in error count as blank here, so the other fields' problems
+        # are all shown at once and no rule compares against a value that failed.
         values = self.section_values()
         overlay = SimpleNamespace(
             **{f.name: getattr(self.referral, f.name, None) for f in self.referral._meta.fields}
@@ -159,7 +159,8 @@ class SectionForm(forms.Form):
         problems = referral_field_problems(
             overlay, self.section, today=self.today, complete=self.complete, now=self.now
         )
-        problems.update(self.extra_problems(overlay))
+        for field, message in self.extra_problems(overlay).items():
+            problems.setdefault(field, message)
         for field, message in problems.items():
             target = self.error_fields.get(field, field)
             if target in self.fields and target not in self.errors:
@@ -483,13 +484,13 @@ class RowForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        if not self.errors and all(value in (None, "", []) for value in cleaned.values()):
+            return cleaned  # a blank row is left out, not judged
         row = SimpleNamespace(**{name: cleaned.get(name) for name in self.fields})
         for field, message in referral_row_problems(
             self.kind, row, today=self.today, complete=self.complete
         ).items():
-            if field in self.fields:
+            if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
         return cleaned
 

@@ -1,0 +1,757 @@
+"""The referral pages: who may see what, the section pages, check answers and submission."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cspr.accounts.roles import Role
+from cspr.audit.models import AuditEvent
+from cspr.notifications.models import ContactRole, Notification
+from referrals.models import FamilyMember, Referral
+from referrals.states import CaseStatus
+
+from ..factories import ContactFactory
+from .factories import CHILD_NAME, FamilyMemberFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(make_user):
+    return make_user(Role.PRACTITIONER, username="author")
+
+
+@pytest.fixture
+def draft(author):
+    return ReferralFactory(created_by=author)
+
+
+def referrer_data(agency, **overrides):
+    data = {
+        "referrer_name": "Pat Practitioner",
+        "referrer_role": "Social worker",
+        "agency": str(agency.pk),
+        "referrer_email": "pat@example.org",
+        "referrer_telephone": "01632 960 001",
+        "aware_on_0": "2",
+        "aware_on_1": "3",
+        "aware_on_2": "2026",
+        "aware_time": "09:30",
+        "manager_name": "Robin Example",
+        "manager_role": "Team manager",
+        "manager_agreed_on_0": "2",
+        "manager_agreed_on_1": "3",
+        "manager_agreed_on_2": "2026",
+        "disagreement_about_referral": "False",
+        "assistant_director_decision": "",
+        "action": "continue",
+    }
+    data.update(overrides)
+    return data
+
+
+def child_data(**overrides):
+    data = {
+        "child_name": "Ottilie Example",
+        "child_date_of_birth_0": "14",
+        "child_date_of_birth_1": "6",
+        "child_date_of_birth_2": "2019",
+        "child_address": "14 Example Street",
+        "carer": "Mother",
+        "incident_date_0": "1",
+        "incident_date_1": "3",
+        "incident_date_2": "2026",
+        "incident_location": "Home",
+        "child_ethnic_origin": "white_british",
+        "child_ethnic_origin_other": "",
+        "child_faith": "",
+        "child_disability": "",
+        "child_protection_plan": "no",
+        "action": "continue",
+    }
+    data.update(overrides)
+    return data
+
+
+def criteria_data(**overrides):
+    data = {
+        "is_deceased": "True",
+        "seriously_harmed": "False",
+        "harm_description": "",
+        "abuse_or_neglect": "suspected",
+        "agencies_concern": "True",
+        "action": "continue",
+    }
+    data.update(overrides)
+    return data
+
+
+def rows_data(prefix, rows, **extra):
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{index}-{key}"] = value
+    data.update(extra)
+    return data
+
+
+def edit(client, referral, section, data):
+    return client.post(reverse("referrals:edit", args=[referral.pk, section]), data)
+
+
+def errors_of(response) -> list[str]:
+    return [item["text"] for item in response.context["errors"]]
+
+
+# --- visibility: role × view × own/other agency ---
+
+SUBMITTED_VIEWS = ["referrals:detail", "referrals:pdf"]
+
+
+@pytest.fixture
+def people(make_user, author, agency, other_agency):
+    return {
+        "author": author,
+        "practitioner_same_agency": make_user(Role.PRACTITIONER),
+        "lead_own_agency": make_user(Role.AGENCY_LEAD),
+        "lead_other_agency": make_user(Role.AGENCY_LEAD, agency_obj=other_agency),
+        "chair": make_user(Role.CHAIR),
+        "member": make_user(Role.MEMBER, agency_obj=other_agency),
+        "coordinator": make_user(Role.COORDINATOR),
+        "administrator": make_user(Role.ADMINISTRATOR),
+    }
+
+
+SEES_SUBMITTED = {
+    "author": True,
+    "practitioner_same_agency": False,
+    "lead_own_agency": True,
+    "lead_other_agency": False,
+    "chair": True,
+    "member": True,
+    "coordinator": True,
+    "administrator": True,
+}
+
+
+@pytest.mark.parametrize("view", SUBMITTED_VIEWS)
+@pytest.mark.parametrize("who", list(SEES_SUBMITTED))
+def test_submitted_referral_visibility(client, people, author, view, who):
+    referral = ReferralFactory(created_by=author, submitted=True)
+    client.force_login(people[who])
+
+    response = client.get(reverse(view, args=[referral.pk]))
+
+    assert response.status_code == (200 if SEES_SUBMITTED[who] else 404)
+
+
+@pytest.mark.parametrize("view", [*SUBMITTED_VIEWS, "referrals:list", "referrals:mine", "referrals:create"])
+def test_anonymous_is_sent_to_sign_in(client, author, view):
+    referral = ReferralFactory(created_by=author, submitted=True)
+    args = [referral.pk] if view in SUBMITTED_VIEWS else []
+
+    response = client.get(reverse(view, args=args))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", [w for w in SEES_SUBMITTED if w != "author"])
+@pytest.mark.parametrize(
+    "view", ["referrals:detail", "referrals:pdf", "referrals:task_list", "referrals:check"]
+)
+def test_nobody_sees_another_persons_draft(client, people, draft, who, view):
+    client.force_login(people[who])
+
+    response = client.get(reverse(view, args=[draft.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", [w for w in SEES_SUBMITTED if w != "author"])
+@pytest.mark.parametrize("section", ["referrer", "family"])
+def test_nobody_edits_another_persons_draft(client, people, draft, who, section):
+    client.force_login(people[who])
+
+    get = client.get(reverse("referrals:edit", args=[draft.pk, section]))
+    post = edit(client, draft, "summary", {"summary_of_events": "Changed", "action": "save_later"})
+
+    assert (get.status_code, post.status_code) == (404, 404)
+    assert Referral.objects.get(pk=draft.pk).summary_of_events != "Changed"
+
+
+@pytest.mark.parametrize("who", ["lead_own_agency", "chair", "member", "coordinator", "administrator"])
+def test_those_who_see_a_submitted_referral_cannot_edit_it(client, people, author, who):
+    referral = ReferralFactory(created_by=author, submitted=True)
+    client.force_login(people[who])
+
+    response = edit(client, referral, "summary", {"summary_of_events": "Changed", "action": "save_later"})
+
+    assert response.status_code == 403
+    assert Referral.objects.get(pk=referral.pk).summary_of_events != "Changed"
+
+
+def test_author_edit_of_submitted_referral_redirects_read_only(client, author):
+    referral = ReferralFactory(created_by=author, submitted=True)
+    client.force_login(author)
+
+    response = edit(client, referral, "summary", {"summary_of_events": "Changed", "action": "save_later"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:detail", args=[referral.pk])
+    assert Referral.objects.get(pk=referral.pk).summary_of_events != "Changed"
+
+
+def test_author_sees_own_draft_and_its_sections(client, author, draft):
+    client.force_login(author)
+
+    for section in ["referrer", "child", "family", "criteria", "summary", "others"]:
+        response = client.get(reverse("referrals:edit", args=[draft.pk, section]))
+        assert response.status_code == 200, section
+    assert client.get(reverse("referrals:detail", args=[draft.pk]))["Location"] == reverse(
+        "referrals:task_list", args=[draft.pk]
+    )
+
+
+LIST_ACCESS = {
+    "author": 403,
+    "lead_own_agency": 200,
+    "lead_other_agency": 200,
+    "chair": 200,
+    "member": 200,
+    "coordinator": 200,
+    "administrator": 200,
+}
+
+
+@pytest.mark.parametrize("who", list(LIST_ACCESS))
+def test_list_scoping(client, people, author, make_user, other_agency, who):
+    ours = ReferralFactory(created_by=author, submitted=True)
+    police = make_user(Role.PRACTITIONER, agency_obj=other_agency)
+    theirs = ReferralFactory(created_by=police, submitted=True)
+    ReferralFactory(created_by=author)  # a draft: never listed
+    client.force_login(people[who])
+
+    response = client.get(reverse("referrals:list"))
+
+    assert response.status_code == LIST_ACCESS[who]
+    if response.status_code == 200:
+        listed = {r.pk for r in response.context["page"].object_list}
+        expected = {
+            "lead_own_agency": {ours.pk},
+            "lead_other_agency": {theirs.pk},
+        }.get(who, {ours.pk, theirs.pk})
+        assert listed == expected
+
+
+def test_mine_lists_only_own_referrals(client, author, make_user):
+    own_draft = ReferralFactory(created_by=author)
+    own_submitted = ReferralFactory(created_by=author, submitted=True)
+    ReferralFactory(created_by=make_user(Role.PRACTITIONER), submitted=True)
+    client.force_login(author)
+
+    response = client.get(reverse("referrals:mine"))
+
+    assert [r.pk for r in response.context["drafts"]] == [own_draft.pk]
+    assert [r.pk for r in response.context["submitted"]] == [own_submitted.pk]
+
+
+@pytest.mark.parametrize(
+    "role", [Role.CHAIR, Role.MEMBER, Role.COORDINATOR, Role.ADMINISTRATOR, Role.AGENCY_LEAD]
+)
+def test_only_practitioners_start_referrals_or_have_mine(client, make_user, role):
+    client.force_login(make_user(role))
+
+    assert client.get(reverse("referrals:mine")).status_code == 403
+    assert client.get(reverse("referrals:create")).status_code == 403
+    assert (
+        client.post(
+            reverse("referrals:create"), {"start_token": "7d1e6b7a-5a55-4c4c-9a3e-5d2b1c0f9e11"}
+        ).status_code
+        == 403
+    )
+    assert Referral.objects.count() == 0
+
+
+def test_visible_to_inactive_user_is_empty(author):
+    ReferralFactory(created_by=author, submitted=True)
+    author.is_active = False
+
+    assert list(Referral.objects.visible_to(author)) == []
+
+
+def test_visible_to_user_whose_roles_were_removed_is_empty(author):
+    ReferralFactory(created_by=author, submitted=True)
+    author.set_roles([])
+
+    assert list(Referral.objects.visible_to(author)) == []
+
+
+# --- audit of reads ---
+
+
+def test_case_page_and_pdf_are_audited(client, author, make_user):
+    referral = ReferralFactory(created_by=author, submitted=True)
+    chair = make_user(Role.CHAIR)
+    client.force_login(chair)
+
+    client.get(reverse("referrals:detail", args=[referral.pk]))
+    response = client.get(reverse("referrals:pdf", args=[referral.pk]))
+
+    actions = list(
+        AuditEvent.objects.for_object(referral).filter(actor=chair).values_list("action", flat=True)
+    )
+    assert sorted(actions) == ["referral.downloaded", "referral.viewed"]
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{referral.reference}.pdf"'
+    assert response.content.startswith(b"%PDF")
+
+
+def test_pdf_of_a_draft_is_not_found(client, author, draft):
+    client.force_login(author)
+
+    assert client.get(reverse("referrals:pdf", args=[draft.pk])).status_code == 404
+
+
+def test_case_page_shows_the_referral_to_the_partnership(client, author, make_user):
+    referral = ReferralFactory(created_by=author, submitted=True, looked_after_death=True)
+    FamilyMemberFactory(referral=referral, name="Barnaby Example")
+    client.force_login(make_user(Role.COORDINATOR))
+
+    content = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+
+    assert referral.reference in content
+    assert CHILD_NAME in content
+    assert "Barnaby Example" in content
+    assert "notify the Secretary of State and Ofsted" in content
+
+
+# --- starting a referral ---
+
+
+def test_start_twice_with_the_same_token_makes_one_draft(client, author):
+    client.force_login(author)
+    token = "7d1e6b7a-5a55-4c4c-9a3e-5d2b1c0f9e11"
+
+    first = client.post(reverse("referrals:create"), {"start_token": token})
+    second = client.post(reverse("referrals:create"), {"start_token": token})
+
+    referral = Referral.objects.get()
+    assert (
+        first["Location"] == second["Location"] == reverse("referrals:edit", args=[referral.pk, "referrer"])
+    )
+    assert referral.referrer_name == author.get_full_name()
+
+
+def test_start_page_get_creates_nothing(client, author):
+    client.force_login(author)
+
+    response = client.get(reverse("referrals:create"))
+
+    assert response.status_code == 200
+    assert Referral.objects.count() == 0
+
+
+# --- section pages: saving, validation, rows ---
+
+
+def test_save_and_continue_goes_to_next_section(client, author, agency):
+    referral = ReferralFactory(created_by=author, empty=True)
+    client.force_login(author)
+
+    response = edit(client, referral, "referrer", referrer_data(agency))
+
+    assert response["Location"] == reverse("referrals:edit", args=[referral.pk, "child"])
+    referral.refresh_from_db()
+    assert timezone.localtime(referral.aware_at).strftime("%Y-%m-%d %H:%M") == "2026-03-02 09:30"
+    assert referral.disagreement_about_referral is False
+    event = AuditEvent.objects.for_object(referral).get(action="referral.edited")
+    assert event.summary.startswith("Referrer and your steps: changed ")
+
+
+def test_save_and_continue_from_check_answers_returns_there(client, author, draft):
+    client.force_login(author)
+
+    response = client.post(
+        reverse("referrals:edit", args=[draft.pk, "summary"]) + "?next=check",
+        {"summary_of_events": "New summary", "action": "continue"},
+    )
+
+    assert response["Location"] == reverse("referrals:check", args=[draft.pk])
+
+
+def test_save_and_come_back_later_keeps_an_incomplete_draft(client, author):
+    referral = ReferralFactory(created_by=author, empty=True)
+    client.force_login(author)
+
+    response = edit(client, referral, "child", {"child_name": "Only The Name", "action": "save_later"})
+
+    assert response["Location"] == reverse("referrals:task_list", args=[referral.pk])
+    referral.refresh_from_db()
+    assert referral.child_name == "Only The Name"
+    assert referral.section_status("child", today=timezone.localdate()) == "In progress"
+
+
+def test_save_and_continue_asks_for_required_answers_and_keeps_what_was_typed(client, author):
+    referral = ReferralFactory(created_by=author, empty=True)
+    client.force_login(author)
+
+    response = edit(
+        client, referral, "child", {"child_name": "Typed Name", "carer": "Typed Carer", "action": "continue"}
+    )
+
+    assert response.status_code == 200
+    errors = errors_of(response)
+    assert "Enter the child’s date of birth" in errors
+    assert "Enter the child’s home address" in errors
+    assert "Enter the child’s name" not in errors
+    content = response.content.decode()
+    assert 'value="Typed Name"' in content and 'value="Typed Carer"' in content
+    assert "govuk-error-summary" in content
+    assert Referral.objects.get(pk=referral.pk).child_name == ""
+
+
+VALIDATION_CASES = [
+    (
+        "child",
+        child_data(child_date_of_birth_2=str(timezone.localdate().year + 1)),
+        "The child’s date of birth must be today or in the past",
+    ),
+    ("child", child_data(incident_date_2=str(timezone.localdate().year + 1)), "today or in the past"),
+    (
+        "child",
+        child_data(child_date_of_birth_2="2026", child_date_of_birth_1="3", child_date_of_birth_0="5"),
+        "The date of death or critical incident must be on or after the child’s date of birth",
+    ),
+    (
+        "child",
+        child_data(child_date_of_birth_0="31", child_date_of_birth_1="2"),
+        "The child’s date of birth must be a real date",
+    ),
+    ("child", child_data(child_date_of_birth_1=""), "The child’s date of birth must include a month"),
+    ("child", child_data(incident_date_2="26"), "year must include 4 numbers"),
+    ("child", child_data(child_ethnic_origin="other"), "Enter the child’s ethnic group"),
+    (
+        "child",
+        child_data(incident_date_0="5"),
+        "The date of death or critical incident must be on or before the date you became aware of it",
+    ),
+    (
+        "referrer",
+        {"referrer_email": "not-an-email"},
+        "Enter an email address in the correct format, like name@example.org",
+    ),
+    ("referrer", {"referrer_telephone": "call me"}, "Enter a telephone number"),
+    ("referrer", {"referrer_telephone": "123"}, "Enter a telephone number"),
+    (
+        "referrer",
+        {"aware_on_0": "28", "aware_on_1": "2"},
+        "The date you became aware must be on or after the date of death",
+    ),
+    (
+        "referrer",
+        {"aware_on_2": str(timezone.localdate().year + 1)},
+        "The date and time you became aware must be in the past",
+    ),
+    ("referrer", {"aware_time": ""}, "Enter the time you became aware"),
+    ("referrer", {"aware_time": "25:00"}, "Enter the time you became aware using the 24-hour clock"),
+    (
+        "referrer",
+        {"manager_agreed_on_0": "1"},
+        "The date the manager agreed must be on or after the date you became aware",
+    ),
+    (
+        "referrer",
+        {"manager_agreed_on_2": str(timezone.localdate().year + 1)},
+        "The date the manager agreed must be today or in the past",
+    ),
+    (
+        "referrer",
+        {"disagreement_about_referral": "True"},
+        "Enter the Assistant Director’s decision on the disagreement",
+    ),
+    (
+        "referrer",
+        {"manager_name": ""},
+        "Enter the name of the team leader or manager who agreed the referral",
+    ),
+    ("criteria", criteria_data(seriously_harmed="True"), "Describe the serious harm to the child"),
+    (
+        "criteria",
+        criteria_data(is_deceased="False", seriously_harmed="False"),
+        "A practice review is for a child who has died or been seriously harmed",
+    ),
+    (
+        "criteria",
+        criteria_data(
+            is_deceased="False",
+            seriously_harmed="True",
+            harm_description="Injury",
+            always_refer="custody_death",
+        ),
+        "You selected a death that must always be referred",
+    ),
+    ("criteria", criteria_data(abuse_or_neglect=""), "Select whether abuse or neglect is known or suspected"),
+    ("summary", {"summary_of_events": "  ", "action": "continue"}, "Enter a summary of events"),
+]
+
+
+@pytest.mark.parametrize(("section", "data", "message"), VALIDATION_CASES)
+def test_validation_rule(client, author, agency, draft, section, data, message):
+    if section == "referrer":
+        data = referrer_data(agency, **data)
+    client.force_login(author)
+    before = Referral.objects.get(pk=draft.pk)
+
+    response = edit(client, draft, section, data)
+
+    assert response.status_code == 200
+    assert any(message in error for error in errors_of(response)), errors_of(response)
+    after = Referral.objects.get(pk=draft.pk)
+    assert after.updated_at == before.updated_at  # nothing saved
+
+
+def test_valid_child_section_saves(client, author, draft):
+    client.force_login(author)
+
+    response = edit(client, draft, "child", child_data())
+
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=draft.pk).child_name == "Ottilie Example"
+
+
+def test_looked_after_death_is_marked_for_secretary_of_state_and_ofsted(client, author, draft):
+    client.force_login(author)
+
+    edit(client, draft, "criteria", criteria_data(always_refer=["looked_after_death", "detained_death"]))
+
+    referral = Referral.objects.get(pk=draft.pk)
+    assert (referral.looked_after_death, referral.custody_death, referral.detained_death) == (
+        True,
+        False,
+        True,
+    )
+    assert referral.needs_sos_ofsted_notification is True
+
+
+FAMILY_ROW = {
+    "name": "First Person",
+    "relationship": "Mother",
+    "date_of_birth_0": "",
+    "date_of_birth_1": "",
+    "date_of_birth_2": "",
+    "address": "",
+    "ethnic_origin": "",
+    "ethnic_origin_other": "",
+}
+
+
+def test_add_row_keeps_what_was_typed_and_saves_nothing(client, author, draft):
+    client.force_login(author)
+
+    response = edit(client, draft, "family", rows_data("family", [FAMILY_ROW], action="add-family"))
+
+    assert response.status_code == 200
+    formset = response.context["row_groups"][0][1]
+    assert len(formset.forms) == 2
+    assert formset.forms[0]["name"].value() == "First Person"
+    assert response.context["errors"] == []
+    assert FamilyMember.objects.filter(referral=draft).count() == 0
+
+
+def test_remove_row_keeps_the_others(client, author, draft):
+    client.force_login(author)
+    rows = [FAMILY_ROW, {**FAMILY_ROW, "name": "Second Person", "relationship": "Brother"}]
+
+    response = edit(client, draft, "family", rows_data("family", rows, action="remove-family-0"))
+
+    formset = response.context["row_groups"][0][1]
+    assert [form["name"].value() for form in formset.forms] == ["Second Person"]
+
+
+def test_family_rows_saved_in_order_and_blank_rows_ignored(client, author, draft):
+    client.force_login(author)
+    rows = [
+        FAMILY_ROW,
+        {key: "" for key in FAMILY_ROW},
+        {
+            **FAMILY_ROW,
+            "name": "Second Person",
+            "relationship": "Brother",
+            "date_of_birth_0": "1",
+            "date_of_birth_1": "2",
+            "date_of_birth_2": "2010",
+        },
+    ]
+
+    response = edit(client, draft, "family", rows_data("family", rows, action="continue"))
+
+    assert response.status_code == 302
+    saved = list(FamilyMember.objects.filter(referral=draft).values_list("position", "name", "relationship"))
+    assert saved == [(1, "First Person", "Mother"), (2, "Second Person", "Brother")]
+
+
+def test_family_row_rules(client, author, draft):
+    client.force_login(author)
+    future = str(timezone.localdate().year + 1)
+    rows = [
+        {
+            **FAMILY_ROW,
+            "relationship": "",
+            "date_of_birth_0": "1",
+            "date_of_birth_1": "1",
+            "date_of_birth_2": future,
+            "ethnic_origin": "other",
+        }
+    ]
+
+    response = edit(client, draft, "family", rows_data("family", rows, action="continue"))
+
+    assert errors_of(response) == [
+        "Family member 1: Enter their relationship to the child",
+        "Family member 1: Date of birth must be today or in the past",
+        "Family member 1: Enter their ethnic group",
+    ]
+
+
+def test_other_process_needs_a_name_when_other(client, author, draft):
+    client.force_login(author)
+    data = {
+        **rows_data("agency", []),
+        **rows_data("process", [{"process": "other", "process_other": "", "current_status": "Open"}]),
+        "action": "continue",
+    }
+
+    response = edit(client, draft, "others", data)
+
+    assert errors_of(response) == ["Process 1: Enter the name of the process"]
+
+
+def test_section_form_after_submission_changes_nothing(client, author, draft):
+    """A stale tab: the page was open when the referral was submitted."""
+    client.force_login(author)
+    client.post(reverse("referrals:submit", args=[draft.pk]))
+
+    response = edit(client, draft, "summary", {"summary_of_events": "Late change", "action": "continue"})
+
+    assert response["Location"] == reverse("referrals:detail", args=[draft.pk])
+    assert Referral.objects.get(pk=draft.pk).summary_of_events != "Late change"
+
+
+# --- check answers and submission ---
+
+
+def test_check_answers_lists_what_is_missing_with_links(client, author):
+    referral = ReferralFactory(created_by=author, empty=True)
+    client.force_login(author)
+
+    response = client.get(reverse("referrals:check", args=[referral.pk]))
+
+    problems = response.context["problems"]
+    child_name = next(p for p in problems if p["text"] == "Enter the child’s name")
+    assert (
+        child_name["href"]
+        == reverse("referrals:edit", args=[referral.pk, "child"]) + "?next=check#id_child_name"
+    )
+    assert AuditEvent.objects.for_object(referral).filter(action="referral.viewed").count() == 1
+
+
+def test_submit_incomplete_shows_error_summary(client, author):
+    referral = ReferralFactory(created_by=author, empty=True)
+    client.force_login(author)
+
+    response = client.post(reverse("referrals:submit", args=[referral.pk]))
+
+    assert response.status_code == 200
+    assert response.context["submit_failed"] is True
+    assert "There is a problem" in response.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == CaseStatus.DRAFT
+
+
+def test_submit_twice_sends_once_and_shows_confirmation(client, author, agency):
+    for role in (ContactRole.COORDINATOR, ContactRole.LA_SERVICE_LEADER_QA):
+        ContactFactory(role=role, agency=agency)
+    referral = ReferralFactory(created_by=author)
+    client.force_login(author)
+
+    first = client.post(reverse("referrals:submit", args=[referral.pk]))
+    second = client.post(reverse("referrals:submit", args=[referral.pk]))
+
+    confirmation = reverse("referrals:confirmation", args=[referral.pk])
+    assert first["Location"] == second["Location"] == confirmation
+    referral.refresh_from_db()
+    assert referral.status == CaseStatus.SUBMITTED
+    assert Notification.objects.count() == 3
+    assert AuditEvent.objects.for_object(referral).filter(action="referral.submitted").count() == 1
+    page = client.get(confirmation).content.decode()
+    assert referral.reference in page
+    assert "already been submitted" in page
+    assert "within 5 working days of the incident" in page
+
+
+def test_submit_is_post_only(client, author, draft):
+    client.force_login(author)
+
+    assert client.get(reverse("referrals:submit", args=[draft.pk])).status_code == 405
+
+
+def test_confirmation_of_a_draft_goes_back_to_it(client, author, draft):
+    client.force_login(author)
+
+    response = client.get(reverse("referrals:confirmation", args=[draft.pk]))
+
+    assert response["Location"] == reverse("referrals:task_list", args=[draft.pk])
+
+
+def test_withdraw_draft(client, author, draft):
+    client.force_login(author)
+
+    assert client.get(reverse("referrals:withdraw_draft", args=[draft.pk])).status_code == 200
+    response = client.post(reverse("referrals:withdraw_draft", args=[draft.pk]))
+
+    assert response["Location"] == reverse("referrals:mine")
+    assert Referral.objects.get(pk=draft.pk).status == CaseStatus.WITHDRAWN
+
+
+def test_task_list_shows_section_status(client, author):
+    referral = ReferralFactory(
+        created_by=author, empty=True, sections_saved=["summary"], summary_of_events="x"
+    )
+    client.force_login(author)
+
+    response = client.get(reverse("referrals:task_list", args=[referral.pk]))
+
+    statuses = {item["section"].slug: item["status"] for item in response.context["sections"]}
+    assert statuses == {
+        "referrer": "Not started",
+        "child": "Not started",
+        "family": "Not started",
+        "criteria": "Not started",
+        "summary": "Completed",
+        "others": "Not started",
+    }
+
+
+# --- home page ---
+
+
+def test_home_shows_practitioner_their_drafts(client, author):
+    ReferralFactory(created_by=author)
+    ReferralFactory(created_by=author)
+    client.force_login(author)
+
+    content = client.get(reverse("home")).content.decode()
+
+    assert "Start a referral" in content
+    assert "2 drafts not yet submitted" in content
+
+
+def test_home_shows_partnership_referrals_awaiting_decision(client, author, make_user):
+    ReferralFactory(created_by=author, submitted=True)
+    client.force_login(make_user(Role.CHAIR))
+
+    content = client.get(reverse("home")).content.decode()
+
+    assert "1 submitted referral;" in content
+    assert "1 awaiting the subgroup’s decision" in content
+    assert "Start a referral" not in content
