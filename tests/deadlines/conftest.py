@@ -10,6 +10,12 @@ from .factories import LONDON
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Many users per test: the production hasher's cost is not what these tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar():
     """Each test starts from the calendar in its own database, not a previous test's."""
     calendar.invalidate()
