@@ -86,7 +86,7 @@ def case_note_add(*, referral, text: str, token, by, now=None) -> CaseNote:
     if not (text or "").strip():
         raise CaseActionError("Enter your note", field="text")
     note = CaseNote.objects.create(referral=case, author=by, created_at=now, text=text.strip(), token=token)
-    audit_record(actor=by, action="case.note_added", obj=case, summary=f"Note {note.pk} added", now=now)
+    audit_record(actor=by, action="case.note_added", obj=case, summary="Note added", now=now)
     return note
 
 
@@ -134,7 +134,8 @@ def involvement_record(
         actor=by,
         action="case.involvement_logged",
         obj=case,
-        summary=f"{entry.get_kind_display()} involvement logged ({entry.get_method_display()})",
+        summary=f"Involvement logged: {entry.get_kind_display().lower()}, "
+        f"{entry.get_method_display().lower()}",
         now=now,
     )
     return entry
@@ -254,7 +255,8 @@ def recommendation_add(*, referral, required_action: str, agencies, due_on: date
         actor=by,
         action="case.recommendation_added",
         obj=case,
-        summary=f"Recommendation {number} added for {len(agencies)} agencies, due {due_on.isoformat()}",
+        summary=f"Recommendation {number} added for {len(agencies)} "
+        f"agenc{'y' if len(agencies) == 1 else 'ies'}, due {long_date(due_on)}",
         now=now,
     )
     case_notify(
@@ -308,7 +310,8 @@ def recommendation_update(
         actor=by,
         action="case.recommendation_updated",
         obj=case,
-        summary=f"Recommendation {recommendation.number}: {previous} → {status}",
+        summary=f"Recommendation {recommendation.number}: "
+        f"{Recommendation.Status(previous).label} → {Recommendation.Status(status).label}",
         now=now,
     )
     if status == Recommendation.Status.DONE and previous != status:
@@ -357,7 +360,7 @@ def publication_plan(*, referral, planned_on: date, by, now=None) -> Publication
         actor=by,
         action="case.publication_planned",
         obj=case,
-        summary=f"Publication planned for {planned_on.isoformat()}",
+        summary=f"Publication planned for {long_date(planned_on)}",
         now=now,
     )
     deadline = _open_or_move_send_deadline(case, planned_on, by=by, now=now)
@@ -429,7 +432,7 @@ def final_report_send(*, referral, sent_on: date, by, now=None) -> Publication:
         actor=by,
         action="case.final_report_sent",
         obj=case,
-        summary=f"Final report sent to the Panel and the Secretary of State on {sent_on.isoformat()}",
+        summary=f"Final report sent to the National Panel and the Secretary of State on {long_date(sent_on)}",
         now=now,
     )
     deadline_met_on(case, "final_report_to_panel_sos", sent_on, by=by, now=now)

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from cspr.audit.services import audit_record
 
+from .lifecycle_admin import CaseLifecycleAdminMixin
 from .models import FamilyMember, InvolvedAgency, OtherProcess, ReferenceCounter, Referral
 
 
@@ -58,7 +59,7 @@ class OtherProcessInline(RowInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ReferralAdmin(CaseLifecycleAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("audit_label", "status", "agency", "submitted_at", "created_at")
     list_filter = ("status", "agency")
     search_fields = ("reference", "status", "agency__name")
@@ -73,8 +74,9 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "updated_at",
         "submitted_at",
         "sections_saved",
+        # Linking a duplicate is a lifecycle action (deadlines close with it).
+        "duplicate_of",
     )
-    raw_id_fields = ("duplicate_of",)
     inlines = (FamilyMemberInline, InvolvedAgencyInline, OtherProcessInline)
 
     @admin.display(description="reference", ordering="reference")

@@ -4,7 +4,7 @@ Each transition only says which state it leaves and enters and who may make it; 
 no side effects. referrals.lifecycle_services makes the moves: it locks the case,
 checks the preconditions, writes the content, calls the transition, logs and notifies.
 
-`custom["label"]` names the move in the diagram and the timeline; `custom["verb"]`
+`custom["label"]` names the move in the diagram (docs/case-lifecycle.svg); `custom["verb"]`
 says it as a sentence needs it in a refusal.
 """
 
@@ -55,7 +55,7 @@ class CaseLifecycleMixin:
         source=S.SUBMITTED,
         target=S.RAPID_REVIEW_AGREED,
         permission=may_record_decision,
-        custom={"label": "decide: rapid review", "verb": "record the subgroup decision"},
+        custom={"label": "rapid review", "verb": "record the subgroup decision"},
     )
     def decide_rapid_review(self):
         pass
@@ -65,7 +65,7 @@ class CaseLifecycleMixin:
         source=S.SUBMITTED,
         target=S.NO_REVIEW,
         permission=may_record_decision,
-        custom={"label": "decide: no review", "verb": "record the subgroup decision"},
+        custom={"label": "no review", "verb": "record the subgroup decision"},
     )
     def decide_no_review(self):
         pass
@@ -75,7 +75,7 @@ class CaseLifecycleMixin:
         source=S.SUBMITTED,
         target=S.OTHER_LEARNING_REVIEW,
         permission=may_record_decision,
-        custom={"label": "decide: other learning review", "verb": "record the subgroup decision"},
+        custom={"label": "other learning review", "verb": "record the subgroup decision"},
     )
     def decide_other_learning_review(self):
         pass

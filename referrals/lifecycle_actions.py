@@ -37,6 +37,10 @@ class CaseAction:
     states: tuple[str, ...] = ()
     permitted: Callable = may_drive_case
     wanted: Callable = lambda case: True  # noqa: E731
+    # What must be recorded first, in words; the case page lists it instead of the button.
+    blockers: Callable = lambda case: []  # noqa: E731
+    # Facts shown above the form, for the decision being made.
+    context_template: str = ""
     intro: str = ""
     warning: bool = False
 
@@ -156,6 +160,14 @@ def _planned_not_sent(case) -> bool:
     return publication is not None and publication.sent_to_panel_sos_on is None
 
 
+def _publish_blockers(case) -> list[str]:
+    publication = _publication(case)
+    sent = "Record that the final report was sent to the National Panel and the Secretary of State"
+    if publication is None:
+        return ["Plan the publication date", sent]
+    return [sent] if publication.sent_to_panel_sos_on is None else []
+
+
 AFTER_DECISION = tuple(s for s in S if s not in (S.DRAFT, S.SUBMITTED, S.CLOSED, S.WITHDRAWN, S.DUPLICATE))
 
 ACTIONS: dict[str, CaseAction] = {
@@ -169,6 +181,7 @@ ACTIONS: dict[str, CaseAction] = {
             run=_run_decide,
             success="The subgroup decision has been recorded",
             transitions=("decide_rapid_review", "decide_no_review", "decide_other_learning_review"),
+            context_template="rapidreview/_decision_context.html",
             intro="The subgroup decides within 5 working days of the incident whether to hold a rapid review "
             "and with which organisations, using the criteria below (procedure sections 6, 7 and 9).",
         ),
@@ -437,6 +450,7 @@ ACTIONS: dict[str, CaseAction] = {
             run=_run_publish,
             success="The publication has been recorded",
             transitions=("publish_report", "publish_improvements_only"),
+            blockers=_publish_blockers,
         ),
         CaseAction(
             slug="add-note",
@@ -460,6 +474,7 @@ ACTIONS: dict[str, CaseAction] = {
             ),
             success="The case has been closed",
             transitions=("close",),
+            blockers=services.close_blockers,
             intro="Close the case when nothing more is owed on it. A closed case stays on record and "
             "can still be "
             "read.",

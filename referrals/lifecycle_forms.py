@@ -137,16 +137,22 @@ class DecisionForm(CaseForm):
     def layout(self):
         criteria = [Field.radios(name, inline=True) for name, _label in SubgroupDecision.CRITERIA]
         circumstances = [Field.radios(name, inline=True) for name, _label in SubgroupDecision.CIRCUMSTANCES]
+        outcome = SubgroupDecision.Outcome
         return [
-            Field.radios("outcome", legend_size=Size.MEDIUM),
+            ConditionalRadios(
+                "outcome",
+                ConditionalQuestion(outcome.RAPID_REVIEW.label, Field.checkboxes("organisations")),
+                outcome.NO_REVIEW.label,
+                outcome.SINGLE_AGENCY_REVIEW.label,
+                outcome.MULTI_AGENCY_REVIEW.label,
+            ),
             Field("decided_on"),
             subheading("Criteria for a local review (procedure section 6)", CRITERIA_HINT),
             *criteria,
             subheading("Circumstances the subgroup has regard to (procedure section 7)"),
             *circumstances,
-            subheading("Rationale and participants"),
+            subheading("Rationale"),
             Field.textarea("rationale", rows=6),
-            Field.checkboxes("organisations"),
             subheading("Communicating the decision"),
             ConditionalRadios(
                 "family_informed", ConditionalQuestion("Yes", Field("family_informed_on")), "Not yet"
@@ -188,9 +194,24 @@ class DecisionForm(CaseForm):
         )
 
 
-# The eight §6 and §7 questions, each a yes/no of its own.
+# The eight §6 and §7 questions, each a yes/no of its own, in the page's order (which the
+# error summary follows).
 for _name, _label in SubgroupDecision.CRITERIA + SubgroupDecision.CIRCUMSTANCES:
     DecisionForm.base_fields[_name] = yes_no_field(_label)
+DecisionForm.base_fields = {
+    name: DecisionForm.base_fields[name]
+    for name in [
+        "outcome",
+        "organisations",
+        "decided_on",
+        *[name for name, _label in SubgroupDecision.CRITERIA + SubgroupDecision.CIRCUMSTANCES],
+        "rationale",
+        "family_informed",
+        "family_informed_on",
+        "referrer_informed",
+        "referrer_informed_on",
+    ]
+}
 
 
 class CommunicationForm(CaseForm):

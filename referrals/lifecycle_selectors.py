@@ -23,7 +23,6 @@ from rapidreview.models import (
 
 from .lifecycle_actions import actions_for
 from .lifecycle_models import CaseTransition, SubgroupDecision
-from .lifecycle_services import close_blockers
 from .models import Referral
 from .states import CaseStatus
 
@@ -64,10 +63,37 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+# Audit actions that record something on the case without moving it: the timeline
+# shows them between the moves, for those who may see deliberations.
+TIMELINE_RECORDS = (
+    "case.decision_communicated",
+    "case.duplicate_linked",
+    "case.panel_ofsted_dfe_informed",
+    "case.involvement_logged",
+    "case.final_report_uploaded",
+    "case.recommendation_added",
+    "case.recommendation_updated",
+    "case.publication_planned",
+    "case.final_report_sent",
+    "case.note_added",
+)
+
+
 def case_timeline(case: Referral, *, deliberations: bool) -> list[TimelineEntry]:
-    """The case's moves, oldest first. Reasons only for those who may see deliberations."""
+    """The case's moves and, for the subgroup, what was recorded between them; oldest first.
+
+    Reasons and records only for those who may see deliberations.
+    """
     rows = list(CaseTransition.objects.for_case(case).select_related("by"))
     entries = []
+    if deliberations:
+        events = (
+            AuditEvent.objects.for_object(case).filter(action__in=TIMELINE_RECORDS).select_related("actor")
+        )
+        entries += [
+            TimelineEntry(at=event.at, title=event.summary, by=_person(event.actor), kind="record")
+            for event in events
+        ]
     if case.submitted_at and not any(row.name == "submit" for row in rows):
         entries.append(TimelineEntry(at=case.submitted_at, title="Submitted", by=_person(case.created_by)))
     for row in rows:
@@ -79,7 +105,7 @@ def case_timeline(case: Referral, *, deliberations: bool) -> list[TimelineEntry]
                 reason=row.reason if deliberations else "",
             )
         )
-    return sorted(entries, key=lambda e: e.at)
+    return sorted(entries, key=lambda e: (e.at, e.kind != "transition"))
 
 
 def case_panel(case: Referral, user) -> dict:
@@ -98,9 +124,7 @@ def case_panel(case: Referral, user) -> dict:
         Recommendation.objects.filter(referral=case).prefetch_related("agencies", "updates__by")
     )
     actions = actions_for(case, user)
-    blockers = []
-    if case.status in (S.NO_REVIEW, S.OTHER_LEARNING_REVIEW, S.PUBLISHED, S.IMPROVEMENTS_PUBLISHED):
-        blockers = close_blockers(case)
+    moves = [(action, action.blockers(case)) for action in actions if action.moves_case]
     visible = Referral.objects.visible_to(user)
     return {
         "referral": case,
@@ -115,9 +139,9 @@ def case_panel(case: Referral, user) -> dict:
         "notes": list(CaseNote.objects.filter(referral=case).select_related("author"))
         if deliberations
         else [],
-        "move_actions": [a for a in actions if a.moves_case],
-        "record_actions": [a for a in actions if not a.moves_case],
-        "close_blockers": blockers if any(a.slug == "close" for a in actions) else [],
+        "move_actions": [action for action, blockers in moves if not blockers],
+        "blocked_moves": [(action, blockers) for action, blockers in moves if blockers],
+        "record_actions": [action for action in actions if not action.moves_case],
         "timeline": case_timeline(case, deliberations=deliberations),
         "audit_events": list(AuditEvent.objects.for_object(case)[:200]) if deliberations else [],
         "duplicate_of": visible.filter(pk=case.duplicate_of_id).first() if case.duplicate_of_id else None,

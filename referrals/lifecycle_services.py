@@ -858,7 +858,7 @@ def lcspr_record_informed(*, referral, informed_on: date, by, now=None):
         actor=by,
         action="case.panel_ofsted_dfe_informed",
         obj=case,
-        summary=f"Panel, Ofsted and DfE informed of the local review on {informed_on.isoformat()}",
+        summary=f"National Panel, Ofsted and DfE informed of the local review on {long_date(informed_on)}",
         now=now,
     )
     deadline_met_on(case, "inform_panel_ofsted_dfe", informed_on, by=by, now=now)

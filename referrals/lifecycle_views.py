@@ -91,6 +91,10 @@ def case_action(request, pk: int, action: str):
         if not spec.available(case, request.user):
             messages.info(request, not_offered_message(spec, case))
             return redirect(detail_url)
+        blockers = spec.blockers(case)
+        if blockers:
+            messages.info(request, f"Before you can {spec.label[0].lower()}{spec.label[1:]}: {blockers[0]}")
+            return redirect(detail_url)
         form = spec.form_class(**form_kwargs)
         audit_record(
             actor=request.user,
