@@ -50,5 +50,10 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
+# Seeds a throwaway database (a temporary SQLite file, or BENCHMARK_DATABASE_URL) with
+# 20,000 cases and prints the deadline dashboard's and sweep's times and query counts.
+benchmark: install
+	$(PY) benchmarks/deadlines_benchmark.py
+
 clean:
 	rm -rf $(VENV) node_modules static/build var
