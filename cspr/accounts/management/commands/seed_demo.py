@@ -1,4 +1,4 @@
-"""Demo agencies, one user per role and example.org contacts. Safe to run again."""
+"""Demo agencies, one user per role, example.org contacts and demo referrals. Safe to run again."""
 
 import os
 
@@ -83,6 +83,11 @@ class Command(BaseCommand):
                     email=f"{mailbox}@example.org",
                     defaults={"name": name, "agency": agencies[agency], "active": True},
                 )
+        # Demo cases go through the same services as real ones, so their deadlines and
+        # outbox rows are what a real referral would have.
+        from referrals import demo as referral_demo
+
+        referral_demo.seed(stdout=self.stdout)
         self.stdout.write("Demo data ready. Sign in with any of these usernames:")
         for username, *_rest, roles, _title, _staff in USERS:
             self.stdout.write(f"  {username:<20} {', '.join(Role(r).label for r in roles)}")
