@@ -155,7 +155,8 @@ def notification_deliver(*, notification_id: int, now=None) -> str:
     error = None
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            # Lock only the outbox row: PostgreSQL cannot lock the nullable side of the join.
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient_contact")
             .filter(pk=notification_id)
             .first()
