@@ -160,7 +160,10 @@ def _referral_for_author(request, pk) -> Referral:
 
 
 def _read_only_redirect(request, referral):
-    messages.info(request, "This referral has been submitted, so it can no longer be changed.")
+    if referral.submitted_at is None:
+        messages.info(request, "This draft was withdrawn, so it can no longer be changed.")
+    else:
+        messages.info(request, "This referral has been submitted, so it can no longer be changed.")
     return redirect("referrals:detail", referral.pk)
 
 

@@ -755,3 +755,16 @@ def test_home_shows_partnership_referrals_awaiting_decision(client, author, make
     assert "1 submitted referral;" in content
     assert "1 awaiting the subgroup’s decision" in content
     assert "Start a referral" not in content
+
+
+def test_withdrawn_draft_is_read_only_for_its_author(client, author, draft):
+    client.force_login(author)
+    client.post(reverse("referrals:withdraw_draft", args=[draft.pk]))
+
+    response = edit(client, draft, "summary", {"summary_of_events": "Changed", "action": "save_later"})
+    page = client.get(reverse("referrals:detail", args=[draft.pk]))
+
+    assert response["Location"] == reverse("referrals:detail", args=[draft.pk])
+    assert "It was not sent to the partnership" in page.content.decode()
+    assert Referral.objects.get(pk=draft.pk).summary_of_events != "Changed"
+    assert client.get(reverse("referrals:pdf", args=[draft.pk])).status_code == 404
