@@ -66,6 +66,11 @@ MAX_ROWS = 50
 class RowFormSet(forms.BaseFormSet):
     """Rows of one repeating part of the form. Blank rows are ignored when saving."""
 
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": "You can add up to %(num)d rows. Remove a row before you add another.",
+    }
+
     def rows(self) -> list[dict]:
         return [
             {field: form.cleaned_data.get(field) for field in ROW_FIELDS[form.kind]}
@@ -234,7 +239,7 @@ def referral_list(request):
             "status": status,
             "reference": reference,
             "statuses": [(value, label) for value, label in CaseStatus.choices if value != CaseStatus.DRAFT],
-            "heading": "Submitted referrals" if sees_all else f"{user.agency} referrals",
+            "heading": "Submitted referrals" if sees_all or not user.agency else f"{user.agency} referrals",
             "sees_all": sees_all,
         },
     )

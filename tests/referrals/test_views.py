@@ -768,3 +768,19 @@ def test_withdrawn_draft_is_read_only_for_its_author(client, author, draft):
     assert "It was not sent to the partnership" in page.content.decode()
     assert Referral.objects.get(pk=draft.pk).summary_of_events != "Changed"
     assert client.get(reverse("referrals:pdf", args=[draft.pk])).status_code == 404
+
+
+def test_rows_are_limited(client, author, draft):
+    client.force_login(author)
+    rows = [{**FAMILY_ROW, "name": f"Person {i}"} for i in range(51)]
+
+    response = edit(
+        client,
+        draft,
+        "family",
+        rows_data("family", rows, action="continue", **{"family-MAX_NUM_FORMS": "50"}),
+    )
+
+    assert response.status_code == 200
+    assert "You can add up to 50 rows" in response.content.decode()
+    assert FamilyMember.objects.filter(referral=draft).count() == 0
