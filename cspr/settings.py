@@ -145,6 +145,8 @@ STORAGES = {
 # that check permission.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Largest final report (PDF or DOCX) a review may upload, in megabytes.
+CASE_DOCUMENT_MAX_MB = env.int("CASE_DOCUMENT_MAX_MB", default=20)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

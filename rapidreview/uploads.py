@@ -22,7 +22,6 @@ CONTENT_TYPES = {
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A DOCX holding a macro project is a .docm renamed; refusing it keeps executable
 # content out of a document everyone on the subgroup opens.
 DOCX_REFUSED_PARTS = ("word/vbaProject.bin",)
@@ -37,7 +36,7 @@ class CheckedUpload:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "CASE_DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.CASE_DOCUMENT_MAX_MB * 1024 * 1024
 
 
 def sanitise_filename(name: str) -> str:
