@@ -110,7 +110,7 @@ class StatutoryNotificationForm(forms.Form):
         help_text="The reference the National Panel’s online notification gave.",
     )
     note = forms.CharField(
-        label="Who was told, and how (optional)",
+        label="Notes (optional)",
         max_length=300,
         required=False,
         help_text="For example, ‘email to the partners’ business managers’. Do not include the child’s or "
@@ -127,6 +127,10 @@ class StatutoryNotificationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["notified_on"].label = self.QUESTIONS[kind]
+        if kind == StatutoryNotification.Kind.PARTNERS:
+            self.fields["note"].label = "Who was told, and how (optional)"
+        else:
+            self.fields["note"].help_text = "Do not include the child’s or family’s names."
         fields = [Field("notified_on", context={"fieldset": True, "legend_size": Size.MEDIUM})]
         if kind == StatutoryNotification.Kind.NATIONAL_PANEL:
             self.fields["reference"].required = True

@@ -1,3 +1,4 @@
+import importlib
 from datetime import date, datetime, time
 
 import pytest
@@ -42,6 +43,15 @@ def clock(monkeypatch):
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=LONDON))
     monkeypatch.setattr(timezone, "now", clock)
     return clock
+
+
+@pytest.fixture
+def rulebook(transactional_db):
+    """The seeded rulebook, put back if an earlier transactional test flushed the tables."""
+    from django.apps import apps
+
+    seed = importlib.import_module("deadlines.migrations.0002_seed_rulebook").seed
+    seed(apps, None)
 
 
 @pytest.fixture
