@@ -212,6 +212,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # The filesystem transport has no host; kombu warns about that on every connect.
         "kombu.connection": {"level": "ERROR"},
     },

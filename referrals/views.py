@@ -343,6 +343,15 @@ def edit(request, pk, section):
     if not referral.is_draft:
         return _read_only_redirect(request, referral)
     page = SECTION_PAGES[section]
+    if request.method == "GET":
+        # Saving is audited by the service; opening a section shows case data, so it is too.
+        audit_record(
+            actor=request.user,
+            action="referral.viewed",
+            obj=referral,
+            summary=f"Section page: {section}",
+            request=request,
+        )
     from_check = request.GET.get("next") == "check"
     action = request.POST.get("action", "") if request.method == "POST" else ""
     now = timezone.now()

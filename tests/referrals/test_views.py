@@ -784,3 +784,13 @@ def test_rows_are_limited(client, author, draft):
     assert response.status_code == 200
     assert "You can add up to 50 rows" in response.content.decode()
     assert FamilyMember.objects.filter(referral=draft).count() == 0
+
+
+def test_opening_a_draft_section_page_is_audited(client, author, draft):
+    client.force_login(author)
+
+    response = client.get(reverse("referrals:edit", args=[draft.pk, "child"]))
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.for_object(draft).get(action="referral.viewed")
+    assert (event.actor, event.summary) == (author, "Section page: child")
