@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from cspr.accounts.roles import Role
 from deadlines import calendar, selectors, services
 from deadlines.models import StatutoryNotification
 from deadlines.views import DEADLINE_ROLES
@@ -49,4 +50,4 @@ def home_deadlines(user):
     if user.is_partnership:
         return {"show": True, "partnership": True, "counts": counts}
     has_any = counts.total > 0 or selectors.feed_deadlines(user=user).exists()
-    return {"show": has_any, "partnership": False, "counts": counts}
+    return {"show": has_any, "partnership": False, "counts": counts, "lead": user.has_role(Role.AGENCY_LEAD)}

@@ -132,7 +132,7 @@ def test_calendar_feed_page(page, make_user, cases):
 
 def test_practitioner_sees_only_their_own_deadlines(page, cases):
     sign_in(page, "police", TEST_PASSWORD)
-    page.get_by_role("link", name="See the deadlines of your case").click()
+    page.get_by_role("link", name="See the deadlines of your referrals").click()
     assert page.get_by_role("heading", name="3 open deadlines").is_visible()
     assert cases[1].reference in page.locator("tbody").inner_text()
     assert cases[0].reference not in page.locator("tbody").inner_text()

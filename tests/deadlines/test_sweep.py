@@ -288,3 +288,15 @@ def test_task_runs_the_sweep_and_logs_one_line(case, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "deadlines.services"]
     assert len(lines) == 1 and lines[0] == result
     assert CHILD_NAME not in lines[0]
+
+
+def test_management_command_runs_the_sweep(case, clock):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    clock.set(date(2026, 3, 5))
+    out = StringIO()
+    call_command("deadline_sweep", stdout=out)
+    assert out.getvalue().startswith("deadline sweep: examined=3 reminders=2 due=0 overdue=1")
+    assert Notification.objects.count() > 0

@@ -315,6 +315,10 @@ def test_home_links_practitioners_to_their_deadlines_only_if_they_have_any(clien
     assert reverse("deadlines:dashboard") in client.get(reverse("home")).content.decode()
     client.force_login(people["practitioner_other"])
     assert "See the deadlines of your" not in client.get(reverse("home")).content.decode()
+    client.force_login(people["lead_own"])
+    assert "See the deadlines of your agency’s referrals" in client.get(reverse("home")).content.decode()
+    client.force_login(people["lead_other"])
+    assert "See the deadlines of your" not in client.get(reverse("home")).content.decode()
 
 
 # --- waiving -------------------------------------------------------------------------
