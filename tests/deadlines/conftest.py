@@ -1,4 +1,3 @@
-import importlib
 from datetime import date, datetime, time
 
 import pytest
@@ -7,7 +6,7 @@ from django.utils import timezone
 from cspr.accounts.roles import Role
 from deadlines import calendar
 
-from .factories import LONDON
+from .factories import LONDON, ensure_rulebook
 
 
 @pytest.fixture(autouse=True)
@@ -48,10 +47,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def rulebook(transactional_db):
     """The seeded rulebook, put back if an earlier transactional test flushed the tables."""
-    from django.apps import apps
-
-    seed = importlib.import_module("deadlines.migrations.0002_seed_rulebook").seed
-    seed(apps, None)
+    ensure_rulebook()
 
 
 @pytest.fixture

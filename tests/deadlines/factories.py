@@ -1,5 +1,6 @@
 """Submitted cases with their deadlines, built directly (not through the referral form)."""
 
+import importlib
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,14 @@ from ..referrals.factories import ReferralFactory
 
 LONDON = ZoneInfo("Europe/London")
 _references = iter(range(1, 10**6))
+
+
+def ensure_rulebook() -> None:
+    """Put the seeded rulebook back: a transactional test's flush empties every table,
+    including the rows the data migration wrote."""
+    from django.apps import apps
+
+    importlib.import_module("deadlines.migrations.0002_seed_rulebook").seed(apps, None)
 
 
 def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
