@@ -390,6 +390,9 @@ def referral_record_la_aware(*, referral, la_aware_on: date, by, now=None) -> li
             field="la_aware_on",
         )
     previous = referral.la_aware_on
+    if previous == la_aware_on:
+        # The same date again (a repeated form post): nothing changes, nothing to record.
+        return []
     Referral.objects.filter(pk=referral.pk).update(la_aware_on=la_aware_on)
     referral.la_aware_on = la_aware_on
     deadlines = list(

@@ -162,6 +162,17 @@ def test_earlier_la_awareness_moves_the_open_la_deadlines(case, coordinator):
     assert "2026-03-09 to 2026-03-05" in event.summary
 
 
+def test_recording_the_same_la_awareness_date_again_changes_nothing(case, coordinator):
+    referral_record_la_aware(
+        referral=case, la_aware_on=date(2026, 2, 26), by=coordinator, now=at(date(2026, 3, 3))
+    )
+    again = referral_record_la_aware(
+        referral=case, la_aware_on=date(2026, 2, 26), by=coordinator, now=at(date(2026, 3, 3))
+    )
+    assert again == []
+    assert AuditEvent.objects.filter(action="referral.la_aware_recorded").count() == 1
+
+
 @pytest.mark.parametrize(
     "day, message",
     [
