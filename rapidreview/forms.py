@@ -151,9 +151,9 @@ class PublicationPlanForm(CaseForm):
 
     planned_on = date_field(
         "Planned publication date",
-        help_text="The final report must reach the National Panel and the Secretary of State at "
-        "least 7 working "
-        "days before. For example, 27 3 2026",
+        future=True,
+        help_text="The final report must reach the National Panel and the Secretary of State at least "
+        "7 working days before. For example, 27 3 2026",
     )
 
     def __init__(self, *args, **kwargs):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, ConditionalQuestion, ConditionalRadios, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
@@ -20,13 +20,39 @@ from .lifecycle_models import SubgroupDecision
 from .models import Referral
 
 
-def date_field(name: str, *, required: bool = True, help_text: str = "") -> GovDateField:
+class CaseDateField(GovDateField):
+    """A date of something that has happened (today or before), or, with `future=True`,
+    of something planned (after today). The services check the order of dates."""
+
+    def __init__(self, *, name: str, future: bool = False, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.future = future
+        self.error_messages["required"] = f"Enter the {name[0].lower()}{name[1:]}"
+
+    def clean(self, value):
+        day = super().clean(value)
+        if day is None:
+            return day
+        today = timezone.localdate()
+        what = f"The {self.name[0].lower()}{self.name[1:]}"
+        if self.future and day <= today:
+            raise forms.ValidationError(f"{what} must be in the future", code="not_future")
+        if not self.future and day > today:
+            raise forms.ValidationError(f"{what} must be today or in the past", code="future")
+        return day
+
+
+def date_field(
+    name: str, *, required: bool = True, help_text: str = "", future: bool = False, label: str = ""
+) -> CaseDateField:
     """A GOV.UK date input; `name` is how messages name it ("Date of the decision")."""
-    field = GovDateField(
-        name=name, label=name, required=required, help_text=help_text or "For example, 27 3 2026"
+    return CaseDateField(
+        name=name,
+        label=label or name,
+        required=required,
+        future=future,
+        help_text=help_text or "For example, 27 3 2026",
     )
-    field.error_messages["required"] = f"Enter the {name[0].lower()}{name[1:]}"
-    return field
 
 
 def text_field(label: str, *, required: bool = True, help_text: str = "", message: str = "", rows: int = 0):
@@ -117,14 +143,18 @@ class DecisionForm(CaseForm):
         rows=6,
     )
     organisations = agencies_field(
-        "Which organisations take part in the rapid review?",
+        "If the subgroup holds a rapid review: which organisations take part?",
         help_text="Select all that apply.",
         message="Select the organisations taking part in the rapid review",
     )
     family_informed = yes_no_field("Has the decision been communicated to the family?")
-    family_informed_on = date_field("Date the family was told", required=False)
+    family_informed_on = date_field(
+        "Date the family was told", label="If yes: date the family was told", required=False
+    )
     referrer_informed = yes_no_field("Has the decision been communicated to the referrer?")
-    referrer_informed_on = date_field("Date the referrer was told", required=False)
+    referrer_informed_on = date_field(
+        "Date the referrer was told", label="If yes: date the referrer was told", required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,15 +167,11 @@ class DecisionForm(CaseForm):
     def layout(self):
         criteria = [Field.radios(name, inline=True) for name, _label in SubgroupDecision.CRITERIA]
         circumstances = [Field.radios(name, inline=True) for name, _label in SubgroupDecision.CIRCUMSTANCES]
-        outcome = SubgroupDecision.Outcome
+        # Follow-up questions sit under their question, visible, rather than revealed:
+        # the conditional reveal's ARIA fails the accessibility check.
         return [
-            ConditionalRadios(
-                "outcome",
-                ConditionalQuestion(outcome.RAPID_REVIEW.label, Field.checkboxes("organisations")),
-                outcome.NO_REVIEW.label,
-                outcome.SINGLE_AGENCY_REVIEW.label,
-                outcome.MULTI_AGENCY_REVIEW.label,
-            ),
+            Field.radios("outcome"),
+            Field.checkboxes("organisations"),
             Field("decided_on"),
             subheading("Criteria for a local review (procedure section 6)", CRITERIA_HINT),
             *criteria,
@@ -154,12 +180,10 @@ class DecisionForm(CaseForm):
             subheading("Rationale"),
             Field.textarea("rationale", rows=6),
             subheading("Communicating the decision"),
-            ConditionalRadios(
-                "family_informed", ConditionalQuestion("Yes", Field("family_informed_on")), "Not yet"
-            ),
-            ConditionalRadios(
-                "referrer_informed", ConditionalQuestion("Yes", Field("referrer_informed_on")), "Not yet"
-            ),
+            Field.radios("family_informed", inline=True),
+            Field("family_informed_on"),
+            Field.radios("referrer_informed", inline=True),
+            Field("referrer_informed_on"),
         ]
 
     def clean(self):
@@ -310,7 +334,7 @@ class RapidReviewCompleteForm(CaseForm):
     )
     immediate_action_needed = yes_no_field("Was immediate action needed to ensure children’s safety?")
     immediate_action_taken = text_field(
-        "What was done",
+        "If yes: what was done",
         required=False,
         rows=4,
     )
@@ -362,11 +386,8 @@ class RapidReviewCompleteForm(CaseForm):
             Field("completed_on"),
             subheading("The rapid review’s aims (procedure section 9)"),
             Field.textarea("facts_gathered", rows=6),
-            ConditionalRadios(
-                "immediate_action_needed",
-                ConditionalQuestion("Yes", Field.textarea("immediate_action_taken", rows=4)),
-                "No",
-            ),
+            Field.radios("immediate_action_needed", inline=True),
+            Field.textarea("immediate_action_taken", rows=4),
             Field.textarea("improvements_identified", rows=5),
             Field.textarea("learning_shared", rows=4),
             subheading("Next steps"),
@@ -485,6 +506,13 @@ class InformedForm(DatedForm):
 
 class PublishForm(CaseForm):
     submit_label = "Record the publication"
+    field_order = [
+        "full_report",
+        "not_published_rationale",
+        "improvements_summary",
+        "published_on",
+        "where_published",
+    ]
 
     full_report = forms.TypedChoiceField(
         label="What was published?",
@@ -502,22 +530,20 @@ class PublishForm(CaseForm):
         message="Enter where it was published",
     )
     not_published_rationale = text_field(
-        "Why is the full report not being published?", required=False, rows=4
+        "If only the improvements were published: why is the full report not being published?",
+        required=False,
+        rows=4,
     )
-    improvements_summary = text_field("What was published about the improvements?", required=False, rows=4)
+    improvements_summary = text_field(
+        "If only the improvements were published: what was published about them?", required=False, rows=4
+    )
     published_on = date_field("Date of publication")
 
     def layout(self):
         return [
-            ConditionalRadios(
-                "full_report",
-                "The full final report",
-                ConditionalQuestion(
-                    "Only information about the improvements to be made",
-                    Field.textarea("not_published_rationale", rows=4),
-                    Field.textarea("improvements_summary", rows=4),
-                ),
-            ),
+            Field.radios("full_report"),
+            Field.textarea("not_published_rationale", rows=4),
+            Field.textarea("improvements_summary", rows=4),
             Field("published_on"),
             Field.text("where_published"),
         ]

@@ -65,6 +65,21 @@ def reachable_from(state: str) -> frozenset[str]:
     return frozenset(seen)
 
 
+@cache
+def reachable_avoiding(state: str, name: str) -> frozenset[str]:
+    """The states reachable from `state` without making transition `name`."""
+    seen: set[str] = set()
+    frontier = [state]
+    while frontier:
+        current = frontier.pop()
+        for edge in edges():
+            if edge.source == current and edge.name != name and edge.target not in seen:
+                seen.add(edge.target)
+                frontier.append(edge.target)
+    seen.discard(state)
+    return frozenset(seen)
+
+
 # Per transition: why it cannot happen yet, and why it can happen no more.
 TOO_EARLY = {
     "decide_rapid_review": "A decision cannot be recorded until the referral has been submitted",
@@ -130,20 +145,47 @@ def verb_of(name: str) -> str:
     raise KeyError(name)
 
 
+# Moves that are one of several answers to the same question (which decision, which next
+# step, how to publish): once another answer has been recorded, this one "has already
+# been" answered too.
+ANSWERED_BY_ANOTHER_MOVE = {
+    "decide_rapid_review",
+    "decide_no_review",
+    "decide_other_learning_review",
+    "withdraw",
+    "link_as_duplicate",
+    "commission_local_review",
+    "refer_to_national_review",
+    "decide_no_further_review",
+    "publish_report",
+    "publish_improvements_only",
+    "submit",
+    "withdraw_draft",
+}
+
+
 def refusal_message(name: str, status: str) -> str:
     """Why transition `name` cannot be made from `status`, in words a person can act on.
 
     Decided from the graph: a case that can still reach the move's source is too early;
-    a case the move's source can reach has gone past it; anything else is on a
-    different route, and the message says the case's status.
+    a case only reachable through the move has had it made already; a case that went (or
+    may have gone) another way from the move's source can no longer have it; anything
+    else is on a different route. The last two say the case's status.
     """
-    if status == target_of(name):
+    target = target_of(name)
+    label = CaseStatus(status).label
+    if status == target:
         return ALREADY.get(name) or ENDED.get(status) or TOO_LATE.get(name, "This has already been done")
     if status in ENDED:
         return ENDED[status]
     sources = sources_of(name)
     if sources & reachable_from(status):
         return TOO_EARLY.get(name, f"You cannot {verb_of(name)} yet")
-    if any(status in reachable_from(source) for source in sources):
+    other_way = any(status in reachable_avoiding(source, name) for source in sources)
+    if status in reachable_from(target) and not other_way:
         return TOO_LATE.get(name, f"You can no longer {verb_of(name)}")
-    return f"You cannot {verb_of(name)}: the case’s status is “{CaseStatus(status).label}”"
+    if other_way:
+        if name in ANSWERED_BY_ANOTHER_MOVE:
+            return TOO_LATE.get(name, f"You can no longer {verb_of(name)}")
+        return f"You can no longer {verb_of(name)}: the case’s status is “{label}”"
+    return f"You cannot {verb_of(name)}: the case’s status is “{label}”"

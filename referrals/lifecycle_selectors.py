@@ -123,7 +123,7 @@ def case_panel(case: Referral, user) -> dict:
     recommendations = list(
         Recommendation.objects.filter(referral=case).prefetch_related("agencies", "updates__by")
     )
-    actions = actions_for(case, user)
+    actions = actions_for(case, user) if user.is_partnership else []
     moves = [(action, action.blockers(case)) for action in actions if action.moves_case]
     visible = Referral.objects.visible_to(user)
     return {

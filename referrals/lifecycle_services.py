@@ -697,6 +697,10 @@ def case_send_to_panel(*, referral, sent_on: date, by, now=None):
 # --- the next step --------------------------------------------------------------------
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _recommended(case) -> str:
     from rapidreview.models import RapidReview
 
@@ -710,7 +714,7 @@ def _differs_problem(case, chosen: str, rationale: str, problems: dict) -> None:
     recommended = _recommended(case)
     if recommended and recommended != chosen and not (rationale or "").strip():
         problems["rationale"] = (
-            f"The rapid review recommended {NextStep(recommended).label.lower()}: "
+            f"The rapid review recommended {_lower_first(NextStep(recommended).label)}: "
             "enter why the case takes a different route"
         )
 

@@ -73,7 +73,9 @@ def case_action(request, pk: int, action: str):
     if spec is None:
         raise Http404
     case = get_object_or_404(Referral.objects.visible_to(request.user).select_related("agency"), pk=pk)
-    if not spec.may(case, request.user):
+    # Administrators act through admin (same forms and services); these pages are the
+    # subgroup's and the coordinator's.
+    if not (request.user.is_partnership and spec.may(case, request.user)):
         raise PermissionDenied
     detail_url = reverse("referrals:detail", args=[case.pk])
     form_kwargs = {"case": case, "user": request.user}

@@ -1,0 +1,102 @@
+"""Two people acting on the same case at the same moment, on real PostgreSQL: the row lock
+serves them one after the other, one wins, the other is told why, nothing is half-written."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from cspr.accounts.roles import Role
+from rapidreview.models import RapidReview
+from referrals import lifecycle_services
+from referrals.lifecycle_models import CaseTransition, SubgroupDecision
+from referrals.lifecycle_services import CaseActionError
+from referrals.models import Referral
+from referrals.states import CaseStatus
+
+from ..conftest import need_postgresql
+from .helpers import case_in, decide, submitted_case, today
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+S = CaseStatus
+
+
+def run_together(monkeypatch, *calls):
+    """Run the calls in threads released together; the first to hold the case's lock keeps
+    it a moment, so the others really wait on it. Returns each call's result or error."""
+    original = lifecycle_services.case_check_move
+
+    def slow_check(case, name, by):
+        original(case, name, by)
+        time.sleep(0.4)
+
+    monkeypatch.setattr(lifecycle_services, "case_check_move", slow_check)
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 — the test inspects whatever happened
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_two_people_starting_the_rapid_review_at_once(
+    monkeypatch, chair, coordinator, practitioner, contacts
+):
+    need_postgresql()
+    case = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
+
+    def start(by):
+        return lambda: lifecycle_services.rapid_review_start(
+            referral=Referral(pk=case.pk), started_on=today(), organisations=[case.agency], by=by
+        )
+
+    results = run_together(monkeypatch, start(chair), start(coordinator))
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    wins = [r for r in results if isinstance(r, RapidReview)]
+    assert len(wins) == 1
+    assert [type(e) for e in errors] == [CaseActionError]
+    assert errors[0].message == "The rapid review has already started"
+    case.refresh_from_db()
+    assert case.status == S.RAPID_REVIEW_IN_PROGRESS
+    assert RapidReview.objects.filter(referral=case).count() == 1
+    assert CaseTransition.objects.filter(referral=case, name="start_rapid_review").count() == 1
+    assert RapidReview.objects.get(referral=case).started_by == wins[0].started_by
+
+
+def test_two_chairs_recording_different_decisions_at_once(
+    monkeypatch, chair, make_user, practitioner, contacts
+):
+    need_postgresql()
+    second_chair = make_user(Role.CHAIR, username="vicechair")
+    case = submitted_case(author=practitioner)
+
+    results = run_together(
+        monkeypatch,
+        lambda: decide(Referral(pk=case.pk), chair, organisations=[case.agency]),
+        lambda: decide(Referral(pk=case.pk), second_chair, "no_review", organisations=[]),
+    )
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1
+    assert isinstance(errors[0], CaseActionError)
+    assert errors[0].message == "The subgroup decision has already been recorded"
+    decision = SubgroupDecision.objects.get(referral=case)
+    case.refresh_from_db()
+    expected = S.RAPID_REVIEW_AGREED if decision.outcome == "rapid_review" else S.NO_REVIEW
+    assert case.status == expected
+    assert CaseTransition.objects.filter(referral=case).count() == 1

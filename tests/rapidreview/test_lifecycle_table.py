@@ -1,0 +1,72 @@
+"""The whole graph, table-driven: from every state, every move the graph allows succeeds
+through its service, and every other move is refused with its message, writing nothing."""
+
+import pytest
+
+from cspr.audit.models import AuditEvent
+from cspr.notifications.models import Notification
+from referrals.lifecycle_graph import edges, refusal_message
+from referrals.lifecycle_models import CaseTransition
+from referrals.lifecycle_services import CaseActionError
+from referrals.states import CaseStatus
+
+from .helpers import STEPS, case_in
+
+pytestmark = pytest.mark.django_db
+
+S = CaseStatus
+LIFECYCLE_EDGES = [edge for edge in edges() if edge.name in STEPS]
+ALLOWED = {(edge.source, edge.name): edge.target for edge in LIFECYCLE_EDGES}
+
+
+def test_every_lifecycle_transition_has_a_step():
+    names = {edge.name for edge in edges()} - {"submit", "withdraw_draft"}
+    assert names == set(STEPS)
+
+
+@pytest.mark.parametrize(
+    ("state", "name", "target"),
+    [(edge.source, edge.name, edge.target) for edge in LIFECYCLE_EDGES],
+    ids=[f"{edge.source}-{edge.name}" for edge in LIFECYCLE_EDGES],
+)
+def test_allowed_transition_moves_the_case_and_logs_it(state, name, target, chair, practitioner, contacts):
+    case = case_in(state, author=practitioner, by=chair)
+    before = CaseTransition.objects.filter(referral=case).count()
+
+    STEPS[name](case, chair)
+
+    case.refresh_from_db()
+    assert case.status == target
+    row = CaseTransition.objects.filter(referral=case).latest("at", "id")
+    assert (row.name, row.from_status, row.to_status, row.by) == (name, state, target, chair)
+    assert CaseTransition.objects.filter(referral=case).count() == before + 1
+    assert AuditEvent.objects.for_object(case).filter(action=f"case.{name}").count() == 1
+
+
+@pytest.mark.parametrize("state", [s.value for s in S])
+def test_every_other_move_is_refused_with_its_message_and_writes_nothing(
+    state, chair, practitioner, contacts
+):
+    case = case_in(state, author=practitioner, by=chair)
+    refused = sorted({edge.name for edge in LIFECYCLE_EDGES if (state, edge.name) not in ALLOWED})
+    assert refused, "every state refuses some moves"
+
+    def written():
+        return (
+            CaseTransition.objects.filter(referral=case).count(),
+            AuditEvent.objects.for_object(case).count(),
+            Notification.objects.filter(case_reference=case.reference or "-").count(),
+        )
+
+    before = written()
+    outcomes = {}
+    for name in refused:
+        with pytest.raises(CaseActionError) as error:
+            STEPS[name](case, chair)
+        outcomes[name] = error.value.message
+        case.refresh_from_db()
+        assert case.status == state, name
+
+    assert outcomes == {name: refusal_message(name, state) for name in refused}
+    assert all(message.strip() for message in outcomes.values())
+    assert written() == before

@@ -1,0 +1,347 @@
+"""The lifecycle's screens: forms that keep what was typed, refusals shown in words, double
+posts that change nothing, the triage queue, the case panel, the home page and admin."""
+
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cspr.audit.models import AuditEvent
+from rapidreview.models import CaseNote, Recommendation
+from referrals.lifecycle_models import CaseTransition, SubgroupDecision
+from referrals.states import CaseStatus
+
+from .helpers import STEPS, case_in, submitted_case, today
+
+pytestmark = pytest.mark.django_db
+
+S = CaseStatus
+
+
+def date_fields(name, day):
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+def decision_post(case, **overrides):
+    data = {
+        "outcome": "rapid_review",
+        "organisations": [str(case.agency.pk)],
+        **date_fields("decided_on", today()),
+        "improvements_needed": "True",
+        "recurrent_themes": "False",
+        "agencies_working_together": "True",
+        "panel_suggested_local_review": "False",
+        "single_agency_concern": "False",
+        "no_agency_involvement": "False",
+        "several_areas_involved": "True",
+        "institutional_setting": "False",
+        "rationale": "Concerns about information sharing between health and education.",
+        "family_informed": "False",
+        "referrer_informed": "True",
+        **date_fields("referrer_informed_on", today()),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_decision_with_problems_keeps_what_was_typed_and_writes_nothing(case, chair, client):
+    client.force_login(chair)
+    url = reverse("referrals:case_action", args=[case.pk, "decide"])
+
+    response = client.post(
+        url,
+        decision_post(
+            case, rationale="", recurrent_themes="", **date_fields("decided_on", today() + timedelta(days=2))
+        ),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Record the subgroup decision" in page
+    assert "There is a problem" in page
+    assert "The decision needs a rationale" in page
+    assert "Select yes or no for ‘Highlights or may highlight recurrent themes" in page
+    assert "The date of the decision must be today or in the past" in page
+    # The answers already given stay selected, the text typed stays typed.
+    assert re.search(r'name="improvements_needed"[^>]*value="True"\s*checked', page)
+    typed = client.post(url, decision_post(case, recurrent_themes="")).content.decode()
+    assert "Concerns about information sharing between health and education." in typed
+    case.refresh_from_db()
+    assert case.status == S.SUBMITTED
+    assert not SubgroupDecision.objects.exists()
+
+
+def test_decision_is_recorded_and_the_chair_returns_to_the_case(case, chair, client):
+    client.force_login(chair)
+    url = reverse("referrals:case_action", args=[case.pk, "decide"])
+
+    response = client.post(url, decision_post(case), follow=True)
+
+    assert response.redirect_chain == [(reverse("referrals:detail", args=[case.pk]), 302)]
+    assert "The subgroup decision has been recorded" in response.content.decode()
+    decision = SubgroupDecision.objects.get(referral=case)
+    assert (decision.outcome, decision.family_informed_on, decision.referrer_informed_on) == (
+        "rapid_review",
+        None,
+        today(),
+    )
+    assert list(decision.organisations.all()) == [case.agency]
+    case.refresh_from_db()
+    assert case.status == S.RAPID_REVIEW_AGREED
+
+
+def test_the_same_decision_posted_twice_is_recorded_once(case, chair, client):
+    client.force_login(chair)
+    url = reverse("referrals:case_action", args=[case.pk, "decide"])
+    client.post(url, decision_post(case))
+
+    again = client.post(url, decision_post(case))
+
+    assert again.status_code == 200
+    assert "The subgroup decision has already been recorded" in again.content.decode()
+    assert SubgroupDecision.objects.count() == 1
+    assert CaseTransition.objects.filter(referral=case).count() == 1
+
+
+def test_stale_screen_is_told_what_happened(chair, coordinator, practitioner, contacts, client):
+    case = case_in(S.RAPID_REVIEW_IN_PROGRESS, author=practitioner, by=chair)
+    client.force_login(chair)
+    complete_url = reverse("referrals:case_action", args=[case.pk, "complete-rapid-review"])
+    assert client.get(complete_url).status_code == 200
+    STEPS["complete_rapid_review"](case, coordinator)  # someone else, meanwhile
+
+    response = client.post(
+        complete_url,
+        {
+            **date_fields("completed_on", today()),
+            "facts_gathered": "Facts",
+            "immediate_action_needed": "False",
+            "improvements_identified": "None found",
+            "learning_shared": "Briefing",
+            "recommendation": "no_further_review",
+            "recommendation_rationale": "Learning already in hand",
+        },
+    )
+
+    assert "The rapid review has already been completed" in response.content.decode()
+    assert CaseTransition.objects.filter(referral=case, name="complete_rapid_review").count() == 1
+
+
+def test_an_action_not_open_now_sends_back_to_the_case_with_the_reason(chair, practitioner, contacts, client):
+    case = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
+    client.force_login(chair)
+
+    response = client.get(
+        reverse("referrals:case_action", args=[case.pk, "complete-rapid-review"]), follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("referrals:detail", args=[case.pk])
+    assert "A rapid review cannot be completed before it has started" in response.content.decode()
+
+
+def test_opening_an_action_page_is_audited(case, chair, client):
+    client.force_login(chair)
+
+    client.get(reverse("referrals:case_action", args=[case.pk, "decide"]))
+
+    event = AuditEvent.objects.for_object(case).get(
+        action="case.viewed", summary="Opened ‘Record the subgroup decision’"
+    )
+    assert event.actor == chair
+
+
+def test_unknown_action_is_not_found(case, chair, client):
+    client.force_login(chair)
+    assert (
+        client.get(reverse("referrals:case_action", args=[case.pk, "delete-everything"])).status_code == 404
+    )
+
+
+def test_note_posted_twice_with_its_token_is_added_once(case, member, client):
+    client.force_login(member)
+    url = reverse("referrals:case_action", args=[case.pk, "add-note"])
+    data = {"text": "Police hold CCTV from the street.", "token": str(uuid.uuid4())}
+
+    client.post(url, data)
+    client.post(url, data)
+
+    assert list(CaseNote.objects.values_list("text", "author")) == [
+        ("Police hold CCTV from the street.", member.pk)
+    ]
+
+
+def test_upload_and_publication_forms_through_the_screens(chair, practitioner, contacts, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import pdf_bytes
+
+    case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
+    client.force_login(chair)
+    action = lambda slug: reverse("referrals:case_action", args=[case.pk, slug])  # noqa: E731
+
+    client.post(
+        action("receive-final-report"),
+        {
+            "upload": SimpleUploadedFile("Final.pdf", pdf_bytes()),
+            **date_fields("received_on", today()),
+            "token": uuid.uuid4(),
+        },
+    )
+    client.post(action("plan-publication"), date_fields("planned_on", today() + timedelta(days=30)))
+    client.post(action("report-sent"), date_fields("sent_on", today()))
+    response = client.post(
+        action("publish"),
+        {
+            "full_report": "True",
+            "where_published": "https://example.org/cspr",
+            **date_fields("published_on", today()),
+        },
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.PUBLISHED
+
+
+# --- triage, case panel, home ---------------------------------------------------------
+
+
+def test_triage_lists_referrals_awaiting_a_decision_most_urgent_first(chair, practitioner, contacts, client):
+    now = timezone.now()
+    later = submitted_case(author=practitioner, submitted_at=now - timedelta(hours=1))
+    urgent = submitted_case(author=practitioner, submitted_at=now - timedelta(days=9))
+    decided = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
+    client.force_login(chair)
+
+    response = client.get(reverse("referrals:triage"))
+
+    queue = list(response.context["queue"])
+    assert queue == [urgent, later]
+    page = response.content.decode()
+    assert decided.reference not in page
+    assert "Overdue" in page
+    assert page.count("Record decision") == 2
+    assert "Suspected" in page  # the criteria answers, at a glance
+
+
+def test_triage_offers_the_decision_to_the_chair_only(case, coordinator, client):
+    client.force_login(coordinator)
+    page = client.get(reverse("referrals:triage")).content.decode()
+    assert case.reference in page
+    assert "Record decision" not in page
+
+
+def test_case_panel_offers_each_person_their_actions(case, chair, coordinator, client):
+    client.force_login(chair)
+    chair_page = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
+    client.force_login(coordinator)
+    coordinator_page = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
+
+    assert "Record the subgroup decision" in chair_page
+    assert "Record the subgroup decision" not in coordinator_page
+    assert "Withdraw the referral" in coordinator_page
+    assert "Link to another case as a duplicate" in coordinator_page
+
+
+def test_case_panel_says_what_must_be_recorded_before_publishing(chair, practitioner, contacts, client):
+    case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
+    STEPS["receive_final_report"](case, chair)
+    client.force_login(chair)
+
+    page = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
+
+    assert "Before you can record the publication:" in page
+    assert "Plan the publication date" in page
+
+
+def test_timeline_shows_moves_and_records(chair, practitioner, contacts, client):
+    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
+    client.force_login(chair)
+
+    timeline = client.get(reverse("referrals:detail", args=[case.pk])).context["timeline"]
+
+    titles = [entry.title for entry in timeline]
+    assert titles[0] == "Submitted"
+    assert titles.index("Rapid review agreed") < titles.index("Final report received")
+    assert any(title.startswith("Publication planned for") for title in titles)
+
+
+def test_home_shows_the_chair_what_awaits_and_the_lead_their_recommendations(
+    case, chair, agency_lead, agency, client
+):
+    client.force_login(chair)
+    assert "1 referral awaiting the subgroup decision" in client.get("/").content.decode()
+
+    client.force_login(agency_lead)
+    page = client.get("/").content.decode()
+    assert "There are no open recommendations for your agency" in page
+
+
+def test_recommendation_progress_through_the_screen(
+    chair, practitioner, contacts, agency, agency_lead, client
+):
+    from rapidreview.services import recommendation_add
+
+    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
+    recommendation = recommendation_add(
+        referral=case,
+        required_action="Audit",
+        agencies=[agency],
+        due_on=today(),
+        token=uuid.uuid4(),
+        by=chair,
+    )
+    client.force_login(agency_lead)
+    url = reverse("rapidreview:recommendation_update", args=[recommendation.pk])
+
+    empty = client.post(url, {"status": "in_progress", "note": "", "token": str(uuid.uuid4())})
+    assert "Enter what has been done" in empty.content.decode()
+    done = client.post(url, {"status": "done", "note": "Audit completed", "token": str(uuid.uuid4())})
+
+    assert done.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.DONE
+    assert list(recommendation.updates.values_list("note", flat=True)) == ["Audit completed"]
+
+
+# --- admin ----------------------------------------------------------------------------
+
+
+def test_admin_shows_lifecycle_buttons_and_makes_moves_through_the_service(case, administrator, client):
+    client.force_login(administrator)
+    change = client.get(reverse("admin:referrals_referral_change", args=[case.pk])).content.decode()
+    withdraw_url = reverse("admin:referrals_referral_lifecycle", args=[case.pk, "withdraw"])
+    assert withdraw_url in change
+    assert reverse("admin:referrals_referral_lifecycle", args=[case.pk, "decide"]) not in change
+
+    assert (
+        "Enter why the referral is being withdrawn"
+        in client.post(withdraw_url, {"reason": ""}).content.decode()
+    )
+    response = client.post(withdraw_url, {"reason": "The police asked to withdraw it"})
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.WITHDRAWN
+    row = CaseTransition.objects.get(referral=case)
+    assert (row.name, row.by, row.reason) == ("withdraw", administrator, "The police asked to withdraw it")
+
+
+def test_admin_cannot_edit_the_state_directly(case, administrator, client):
+    client.force_login(administrator)
+    url = reverse("admin:referrals_referral_change", args=[case.pk])
+
+    client.post(url, {"status": "closed", "duplicate_of": ""})
+
+    case.refresh_from_db()
+    assert case.status == S.SUBMITTED
+    assert not CaseTransition.objects.filter(referral=case).exists()
+
+
+def test_admin_refuses_the_decision_to_an_administrator(case, administrator, client):
+    client.force_login(administrator)
+    response = client.get(reverse("admin:referrals_referral_lifecycle", args=[case.pk, "decide"]))
+    assert response.status_code == 403
