@@ -66,6 +66,27 @@ def queued_tasks(_no_broker):
     return _no_broker
 
 
+DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rulebook(request):
+    """Every database test starts with the seeded deadline rulebook.
+
+    A transactional test ends by flushing every table, which also empties the rows the
+    rulebook's data migration wrote; without this, later tests would open no deadlines.
+    """
+    if not request.node.get_closest_marker("django_db") and not DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from deadlines.models import DeadlineRule
+
+    if not DeadlineRule.objects.exists():
+        from .deadlines.factories import ensure_rulebook
+
+        ensure_rulebook()
+
+
 @pytest.fixture
 def role_groups(db):
     sync_role_groups()
