@@ -1,7 +1,4 @@
-import importlib
-
 import pytest
-from django.apps import apps
 
 from cspr.accounts.roles import Role
 from cspr.notifications.models import ContactRole
@@ -29,10 +26,8 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def rulebook(db):
-    """The seeded deadline rules, restored after a transactional test has emptied the tables."""
-    seed = importlib.import_module("deadlines.migrations.0002_seed_rulebook").seed
-    seed(apps, None)
+def _fresh_calendar():
+    """Each test counts working days from its own database's calendar, not a previous test's."""
     calendar.invalidate()
     yield
     calendar.invalidate()
