@@ -22,17 +22,16 @@ from cspr.accounts.roles import Role
 from cspr.audit.services import audit_record
 from cspr.notifications.models import ContactRole
 from deadlines.services import deadline_open
-from referrals.lifecycle import may_drive_case
 from referrals.lifecycle_services import (
     CaseActionError,
-    _date_problems,
-    _raise_if,
     agency_leads,
     case_check_drive,
     case_lock,
     case_notify,
+    date_problems,
     deadline_met_on,
     long_date,
+    raise_problems,
 )
 from referrals.states import CaseStatus
 
@@ -107,7 +106,7 @@ def involvement_record(
         problems["kind"] = "Select whether this is practitioners’ or the family’s involvement"
     if not (who or "").strip():
         problems["who"] = "Enter who took part"
-    _date_problems(
+    date_problems(
         problems,
         "happened_on",
         happened_on,
@@ -118,7 +117,7 @@ def involvement_record(
     )
     if method not in Involvement.Method.values:
         problems["method"] = "Select how they took part"
-    _raise_if(problems)
+    raise_problems(problems)
     entry = Involvement.objects.create(
         referral=case,
         kind=kind,
@@ -156,7 +155,7 @@ def final_report_store(*, case, upload, received_on: date, token, by, now) -> Fi
     except ValidationError as error:
         problems["upload"] = error.messages[0]
     local = LocalReview.objects.filter(referral=case).first()
-    _date_problems(
+    date_problems(
         problems,
         "received_on",
         received_on,
@@ -165,7 +164,7 @@ def final_report_store(*, case, upload, received_on: date, token, by, now) -> Fi
         not_before=local.started_on if local else None,
         not_before_label="the date the local review started",
     )
-    _raise_if(problems)
+    raise_problems(problems)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -233,7 +232,7 @@ def recommendation_add(*, referral, required_action: str, agencies, due_on: date
         problems["agencies"] = "Select the agencies the recommendation is for"
     if due_on is None:
         problems["due_on"] = "Enter the date it must be done by"
-    _raise_if(problems)
+    raise_problems(problems)
     number = (
         Recommendation.objects.filter(referral=case)
         .order_by("-number")
@@ -299,7 +298,7 @@ def recommendation_update(
         problems["status"] = "Select the recommendation’s status"
     if not (note or "").strip():
         problems["note"] = "Enter what has been done"
-    _raise_if(problems)
+    raise_problems(problems)
     update = RecommendationUpdate.objects.create(
         recommendation=recommendation, status=status, note=note.strip(), by=by, at=now, token=token
     )
@@ -414,7 +413,7 @@ def final_report_send(*, referral, sent_on: date, by, now=None) -> Publication:
         raise CaseActionError("Plan the publication date first")
     report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
     problems: dict = {}
-    _date_problems(
+    date_problems(
         problems,
         "sent_on",
         sent_on,
@@ -423,7 +422,7 @@ def final_report_send(*, referral, sent_on: date, by, now=None) -> Publication:
         not_before=report.received_on if report else None,
         not_before_label="the date the final report was received",
     )
-    _raise_if(problems)
+    raise_problems(problems)
     if publication.sent_to_panel_sos_on == sent_on:
         return publication
     publication.sent_to_panel_sos_on = sent_on
@@ -437,18 +436,3 @@ def final_report_send(*, referral, sent_on: date, by, now=None) -> Publication:
     )
     deadline_met_on(case, "final_report_to_panel_sos", sent_on, by=by, now=now)
     return publication
-
-
-__all__ = [
-    "can_add_note",
-    "can_update_recommendation",
-    "case_note_add",
-    "final_report_replace",
-    "final_report_send",
-    "final_report_store",
-    "involvement_record",
-    "may_drive_case",
-    "publication_plan",
-    "recommendation_add",
-    "recommendation_update",
-]

@@ -228,7 +228,7 @@ def deadlines_waive_open(case, codes, *, reason: str, by, now) -> None:
         deadline_waive(deadline=deadline, by=by, reason=reason, now=now)
 
 
-def _date_problems(
+def date_problems(
     problems: dict,
     field: str,
     day: date | None,
@@ -252,7 +252,7 @@ def _date_problems(
         )
 
 
-def _raise_if(problems: dict) -> None:
+def raise_problems(problems: dict) -> None:
     if problems:
         raise CaseActionError(problems)
 
@@ -278,7 +278,7 @@ def decision_problems(decision: SubgroupDecision, organisations, *, case: Referr
     if not (decision.rationale or "").strip():
         problems["rationale"] = "The decision needs a rationale"
     submitted_on = timezone.localdate(case.submitted_at) if case.submitted_at else None
-    _date_problems(
+    date_problems(
         problems,
         "decided_on",
         decision.decided_on,
@@ -293,7 +293,7 @@ def decision_problems(decision: SubgroupDecision, organisations, *, case: Referr
         ("family_informed_on", "date the decision was communicated to the family"),
         ("referrer_informed_on", "date the decision was communicated to the referrer"),
     ):
-        _date_problems(
+        date_problems(
             problems,
             field,
             getattr(decision, field),
@@ -321,7 +321,7 @@ def case_decide(*, referral, decision: SubgroupDecision, organisations=(), by, n
     organisations = list(organisations)
     name = DECISION_TRANSITIONS.get(decision.outcome, "decide_rapid_review")
     case_check_move(case, name, by)
-    _raise_if(decision_problems(decision, organisations, case=case, today=timezone.localdate(now)))
+    raise_problems(decision_problems(decision, organisations, case=case, today=timezone.localdate(now)))
     decision.referral = case
     decision.rationale = decision.rationale.strip()
     decision.recorded_by = by
@@ -393,7 +393,7 @@ def decision_record_communication(
         ("family_informed_on", family_informed_on, "date the decision was communicated to the family"),
         ("referrer_informed_on", referrer_informed_on, "date the decision was communicated to the referrer"),
     ):
-        _date_problems(
+        date_problems(
             problems,
             field,
             day,
@@ -403,7 +403,7 @@ def decision_record_communication(
             not_before=decision.decided_on,
             not_before_label="the date of the decision",
         )
-    _raise_if(problems)
+    raise_problems(problems)
     changed = []
     for field, day in (
         ("family_informed_on", family_informed_on),
@@ -519,7 +519,7 @@ def rapid_review_start(*, referral, started_on: date, organisations, by, now=Non
     organisations = list(organisations)
     decision = SubgroupDecision.objects.filter(referral=case).first()
     problems: dict = {}
-    _date_problems(
+    date_problems(
         problems,
         "started_on",
         started_on,
@@ -530,7 +530,7 @@ def rapid_review_start(*, referral, started_on: date, organisations, by, now=Non
     )
     if not organisations:
         problems["organisations"] = "Select the organisations taking part in the rapid review"
-    _raise_if(problems)
+    raise_problems(problems)
     review = RapidReview.objects.create(referral=case, started_on=started_on, started_by=by)
     review.organisations.set(organisations)
     case_move(
@@ -577,7 +577,7 @@ def findings_problems(*, started_on: date | None, today: date, **findings) -> di
 
     if findings.get("recommendation") not in NextStep.values:
         problems["recommendation"] = "Select the recommended next step"
-    _date_problems(
+    date_problems(
         problems,
         "completed_on",
         findings.get("completed_on"),
@@ -625,7 +625,7 @@ def rapid_review_complete(
         "recommendation_rationale": recommendation_rationale,
         "completed_on": completed_on,
     }
-    _raise_if(findings_problems(started_on=review.started_on, today=timezone.localdate(now), **findings))
+    raise_problems(findings_problems(started_on=review.started_on, today=timezone.localdate(now), **findings))
     for field, value in findings.items():
         setattr(review, field, value.strip() if isinstance(value, str) else value)
     review.completed_by = by
@@ -669,7 +669,7 @@ def case_send_to_panel(*, referral, sent_on: date, by, now=None):
     case_check_move(case, "send_to_panel", by)
     review = RapidReview.objects.select_for_update().get(referral=case)
     problems: dict = {}
-    _date_problems(
+    date_problems(
         problems,
         "sent_on",
         sent_on,
@@ -678,7 +678,7 @@ def case_send_to_panel(*, referral, sent_on: date, by, now=None):
         not_before=review.completed_on,
         not_before_label="the date it was completed",
     )
-    _raise_if(problems)
+    raise_problems(problems)
     review.sent_to_panel_on = sent_on
     review.sent_by = by
     review.save(update_fields=["sent_to_panel_on", "sent_by"])
@@ -748,7 +748,7 @@ def lcspr_commission(
     today = timezone.localdate(now)
     review = RapidReview.objects.filter(referral=case).first()
     problems: dict = {}
-    _date_problems(
+    date_problems(
         problems,
         "decided_on",
         decided_on,
@@ -761,7 +761,7 @@ def lcspr_commission(
         problems["reviewer_name"] = "Enter the reviewer’s name"
     if not (reviewer_organisation or "").strip():
         problems["reviewer_organisation"] = "Enter the reviewer’s organisation"
-    _date_problems(
+    date_problems(
         problems,
         "commissioned_on",
         commissioned_on,
@@ -770,7 +770,7 @@ def lcspr_commission(
         not_before=decided_on,
         not_before_label="the date of the decision",
     )
-    _date_problems(
+    date_problems(
         problems,
         "informed_on",
         informed_on,
@@ -781,7 +781,7 @@ def lcspr_commission(
         not_before_label="the date of the decision",
     )
     _differs_problem(case, NextStep.LOCAL_REVIEW, rationale, problems)
-    _raise_if(problems)
+    raise_problems(problems)
     local = LocalReview.objects.create(
         referral=case,
         decided_on=decided_on,
@@ -844,7 +844,7 @@ def lcspr_record_informed(*, referral, informed_on: date, by, now=None):
     )
     local = LocalReview.objects.select_for_update().get(referral=case)
     problems: dict = {}
-    _date_problems(
+    date_problems(
         problems,
         "informed_on",
         informed_on,
@@ -853,7 +853,7 @@ def lcspr_record_informed(*, referral, informed_on: date, by, now=None):
         not_before=local.decided_on,
         not_before_label="the date of the decision to hold a local review",
     )
-    _raise_if(problems)
+    raise_problems(problems)
     if local.informed_on == informed_on:
         return local
     local.informed_on = informed_on
@@ -883,12 +883,12 @@ def case_escalate_to_national(*, referral, decided_on: date, rationale: str, by,
     case = case_lock(referral)
     case_check_move(case, "refer_to_national_review", by)
     problems: dict = {}
-    _date_problems(
+    date_problems(
         problems, "decided_on", decided_on, today=timezone.localdate(now), what="date of the decision"
     )
     if not (rationale or "").strip():
         problems["rationale"] = "Enter why the case goes to a national review"
-    _raise_if(problems)
+    raise_problems(problems)
     during_local_review = case.status in (S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS)
     row = case_move(
         case,
@@ -927,12 +927,12 @@ def case_no_further_review(*, referral, decided_on: date, rationale: str, by, no
     case = case_lock(referral)
     case_check_move(case, "decide_no_further_review", by)
     problems: dict = {}
-    _date_problems(
+    date_problems(
         problems, "decided_on", decided_on, today=timezone.localdate(now), what="date of the decision"
     )
     if not (rationale or "").strip():
         problems["rationale"] = "Enter why there will be no further review"
-    _raise_if(problems)
+    raise_problems(problems)
     row = case_move(
         case,
         "decide_no_further_review",
@@ -958,7 +958,7 @@ def lcspr_start(*, referral, started_on: date, methodology: str, by, now=None):
     case_check_move(case, "start_local_review", by)
     local = LocalReview.objects.select_for_update().get(referral=case)
     problems: dict = {}
-    _date_problems(
+    date_problems(
         problems,
         "started_on",
         started_on,
@@ -969,7 +969,7 @@ def lcspr_start(*, referral, started_on: date, methodology: str, by, now=None):
     )
     if not (methodology or "").strip():
         problems["methodology"] = "Enter the review’s methodology"
-    _raise_if(problems)
+    raise_problems(problems)
     local.started_on = started_on
     local.methodology = methodology.strip()
     local.save(update_fields=["started_on", "methodology"])
@@ -1052,7 +1052,7 @@ def case_publish(
             "before recording the publication"
         )
     problems: dict = {}
-    _date_problems(
+    date_problems(
         problems,
         "published_on",
         published_on,
@@ -1068,7 +1068,7 @@ def case_publish(
             problems["not_published_rationale"] = "Enter why the full report is not being published"
         if not (improvements_summary or "").strip():
             problems["improvements_summary"] = "Enter what was published about the improvements to be made"
-    _raise_if(problems)
+    raise_problems(problems)
     publication.full_report_published = full_report
     publication.published_on = published_on
     publication.where_published = where_published.strip()
