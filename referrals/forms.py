@@ -37,6 +37,7 @@ ALWAYS_REFER = [
     ("detained_death", "Death of a child detained under mental health or mental capacity grounds"),
 ]
 ETHNIC_ORIGIN_FIELD_CHOICES = [("", "Select ethnic origin"), *ETHNIC_ORIGIN_CHOICES]
+EARLIEST_DATE = date(1900, 1, 1)
 
 
 def _to_bool(value):
@@ -81,9 +82,13 @@ class GovDateField(DateInputField):
             return None
         day, month, year = (int(value) for value in data_list)
         try:
-            return date(year, month, day)
-        except ValueError as exc:
+            value = date(year, month, day)
+        except (ValueError, OverflowError) as exc:
             raise ValidationError(f"{self.name} must be a real date", code="invalid") from exc
+        if value < EARLIEST_DATE:
+            # Nothing on this form is that old: it is a mistyped year (0219 for 2019).
+            raise ValidationError(f"{self.name} must be after 31 December 1899", code="too_early")
+        return value
 
 
 def _number_validator(message):
@@ -118,6 +123,20 @@ def heading(text: str, hint: str = "") -> HTML:
     return HTML(f'<h2 class="govuk-heading-m govuk-!-margin-top-6">{text}</h2>{hint_html}')
 
 
+def mark_select_errors(form) -> None:
+    """Give a select in error the GOV.UK error border.
+
+    crispy-forms-gds marks it with the text input's error class, which the select's own
+    border style overrides, so without this a select in error does not look it.
+    """
+    for name in form.errors:
+        field = form.fields.get(name)
+        if field is not None and isinstance(field.widget, forms.Select):
+            classes = field.widget.attrs.get("class", "").split()
+            if "govuk-select--error" not in classes:
+                field.widget.attrs["class"] = " ".join([*classes, "govuk-select--error"])
+
+
 class SectionForm(forms.Form):
     """One section of the referral. `complete` asks for what a submission needs."""
 
@@ -146,6 +165,14 @@ class SectionForm(forms.Form):
 
     # Which form field shows a model field's problem, where they differ.
     error_fields: dict[str, str] = {}
+    # The form fields a model field is made from, where they differ: when one of them is
+    # already in error, the model field's own problem (such as "Enter the date and
+    # time") would only repeat it.
+    source_fields: dict[str, tuple[str, ...]] = {}
+
+    def full_clean(self):
+        super().full_clean()
+        mark_select_errors(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -163,6 +190,8 @@ class SectionForm(forms.Form):
             problems.setdefault(field, message)
         for field, message in problems.items():
             target = self.error_fields.get(field, field)
+            if any(source in self.errors for source in self.source_fields.get(field, ())):
+                continue
             if target in self.fields and target not in self.errors:
                 self.add_error(target, message)
         return cleaned
@@ -174,6 +203,7 @@ class SectionForm(forms.Form):
 class ReferrerForm(SectionForm):
     section = "referrer"
     error_fields = {"aware_at": "aware_on"}
+    source_fields = {"aware_at": ("aware_on", "aware_time")}
 
     referrer_name = forms.CharField(label="Your name", max_length=200, required=False)
     referrer_role = forms.CharField(
@@ -481,6 +511,10 @@ class RowForm(forms.Form):
 
     def layout(self):
         return list(self.fields)
+
+    def full_clean(self):
+        super().full_clean()
+        mark_select_errors(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -214,6 +214,13 @@ def _long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _eighteenth_birthday(born: date) -> date:
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:  # born on 29 February: the birthday is 1 March in a common year
+        return date(born.year + 18, 3, 1)
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -275,6 +282,16 @@ def referral_field_problems(ref, section: str, *, today: date, complete: bool, n
                 add(
                     "incident_date",
                     "The date of death or critical incident must be on or after the child’s date of birth",
+                )
+            elif ref.child_date_of_birth and ref.incident_date >= _eighteenth_birthday(
+                ref.child_date_of_birth
+            ):
+                # A practice review is about a child (Children Act 2004 s16C): someone 18
+                # or over at the incident is almost always a mistyped year.
+                add(
+                    "child_date_of_birth",
+                    "The child’s date of birth must be less than 18 years before the date of death or "
+                    "critical incident",
                 )
         if (
             complete

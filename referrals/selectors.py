@@ -169,6 +169,9 @@ def _section_rows(referral, slug: str) -> list[Answer]:
             if isinstance(form_field, forms.TypedChoiceField) and value not in (True, False, None):
                 shown = dict(form_field.choices).get(value, shown)
             rows.append(Answer(LABELS.get(name, _label(form_field)), str(shown), anchor_for(bound)))
+        if name == "referrer_telephone" and referral.submitted_at:
+            # Appendix 2 puts the date submitted with the referrer's details.
+            rows.append(Answer("Date submitted", _display(referral.submitted_at)))
     return rows
 
 

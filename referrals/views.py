@@ -524,21 +524,22 @@ def confirmation(request, pk):
     referral = _referral_for_author(request, pk)
     if referral.submitted_at is None:
         return redirect("referrals:task_list", referral.pk)
+    decision = _decision_deadline(referral)
     return render(
         request,
         "referrals/confirmation.html",
-        {"referral": referral, "decision_due": _decision_due(referral)},
+        {
+            "referral": referral,
+            "decision": decision,
+            "decision_passed": decision is not None and decision.due_date < timezone.localdate(),
+        },
     )
 
 
-def _decision_due(referral):
-    """When the subgroup must decide whether to hold a rapid review: 5 working days from
-    the incident (procedure §9)."""
-    if referral.incident_date is None:
-        return None
-    from deadlines.calendar import add_working_days
-
-    return add_working_days(referral.incident_date, 5)
+def _decision_deadline(referral):
+    """The subgroup's deadline to decide whether to hold a rapid review (procedure §9), as
+    submission opened it: the rulebook, not this page, says how long it is."""
+    return referral.deadlines.select_related("rule").filter(rule__code="subgroup_decision").first()
 
 
 @login_required

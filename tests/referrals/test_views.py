@@ -1,5 +1,7 @@
 """The referral pages: who may see what, the section pages, check answers and submission."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils import timezone
 from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
 from cspr.notifications.models import ContactRole, Notification
+from deadlines.calendar import add_working_days
 from referrals.models import FamilyMember, Referral
 from referrals.states import CaseStatus
 
@@ -433,6 +436,21 @@ VALIDATION_CASES = [
     ("child", child_data(child_ethnic_origin="other"), "Enter the child’s ethnic group"),
     (
         "child",
+        child_data(child_date_of_birth_2="2008", child_date_of_birth_1="3", child_date_of_birth_0="1"),
+        "The child’s date of birth must be less than 18 years before the date of death or critical incident",
+    ),
+    (
+        "child",
+        child_data(child_date_of_birth_2="0219"),
+        "The child’s date of birth must be after 31 December 1899",
+    ),
+    (
+        "child",
+        child_data(child_date_of_birth_0="99999999999999999999"),
+        "The child’s date of birth must be a real date",
+    ),
+    (
+        "child",
         child_data(incident_date_0="5"),
         "The date of death or critical incident must be on or before the date you became aware of it",
     ),
@@ -509,6 +527,38 @@ def test_validation_rule(client, author, agency, draft, section, data, message):
     assert any(message in error for error in errors_of(response)), errors_of(response)
     after = Referral.objects.get(pk=draft.pk)
     assert after.updated_at == before.updated_at  # nothing saved
+
+
+def test_child_a_day_short_of_18_is_accepted(client, author, draft):
+    client.force_login(author)
+    # Born 2 March 2008: 17 on 1 March 2026, the day of the incident.
+    data = child_data(child_date_of_birth_0="2", child_date_of_birth_1="3", child_date_of_birth_2="2008")
+
+    response = edit(client, draft, "child", data)
+
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=draft.pk).child_date_of_birth.isoformat() == "2008-03-02"
+
+
+def test_time_in_the_wrong_format_is_the_only_error(client, author, agency, draft):
+    client.force_login(author)
+
+    response = edit(client, draft, "referrer", referrer_data(agency, aware_time="9:30am"))
+
+    assert errors_of(response) == [
+        "Enter the time you became aware using the 24-hour clock, like 09:30 or 14:45"
+    ]
+    assert 'value="9:30am"' in response.content.decode()
+
+
+def test_select_in_error_has_the_error_border(client, author):
+    referral = ReferralFactory(created_by=author, empty=True)
+    client.force_login(author)
+
+    response = edit(client, referral, "child", {"action": "continue"})
+
+    assert "Select the child’s ethnic origin" in errors_of(response)
+    assert "govuk-select--error" in response.content.decode()
 
 
 def test_valid_child_section_saves(client, author, draft):
@@ -686,7 +736,32 @@ def test_submit_twice_sends_once_and_shows_confirmation(client, author, agency):
     page = client.get(confirmation).content.decode()
     assert referral.reference in page
     assert "already been submitted" in page
-    assert "within 5 working days of the incident" in page
+
+
+def test_confirmation_says_when_the_subgroup_must_decide(client, author):
+    aware_at = timezone.now() - timedelta(minutes=5)
+    today = timezone.localdate(aware_at)
+    referral = ReferralFactory(
+        created_by=author, aware_at=aware_at, incident_date=today, manager_agreed_on=today
+    )
+    client.force_login(author)
+
+    client.post(reverse("referrals:submit", args=[referral.pk]))
+    page = client.get(reverse("referrals:confirmation", args=[referral.pk])).content.decode()
+
+    due = add_working_days(today, 5)
+    assert f"within 5 working days after the incident: by <strong>{due.day} {due:%B %Y}</strong>" in page
+    assert "already passed" not in page
+
+
+def test_confirmation_says_when_the_decision_date_has_passed(client, author):
+    referral = ReferralFactory(created_by=author)  # incident on 1 March 2026
+    client.force_login(author)
+
+    client.post(reverse("referrals:submit", args=[referral.pk]))
+    page = client.get(reverse("referrals:confirmation", args=[referral.pk])).content.decode()
+
+    assert "by <strong>6 March 2026</strong>. That date has already passed" in page
 
 
 def test_submit_is_post_only(client, author, draft):
