@@ -83,6 +83,19 @@ class ReferralAdmin(CaseLifecycleAdminMixin, AuditedAdminMixin, admin.ModelAdmin
     def audit_label(self, obj):
         return obj.audit_label
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The change page shows the child's and family's details: a read, audited as in the app.
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            audit_record(
+                actor=request.user,
+                action="referral.viewed",
+                obj=obj,
+                summary="Administration: change page",
+                request=request,
+            )
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         touched = len(formset.new_objects) + len(formset.changed_objects) + len(formset.deleted_objects)
