@@ -15,6 +15,22 @@ The database is a temporary SQLite file unless BENCHMARK_DATABASE_URL names anot
 (e.g. postgres://postgres@127.0.0.1:5432/cspr_benchmark, which must be a database you
 can throw away: it is migrated and filled). DATABASE_URL is never used.
 Figures only; nothing here asserts a time.
+
+Last measured (20,000 cases, 120,253 deadlines of which 6,343 open; 2 vCPUs):
+
+                          PostgreSQL 15            SQLite
+  dashboard, first page   91 ms, 10 queries        37 ms, 11 queries
+  CSV export (6,343 rows) 1.07 s, 8 queries        0.55 s, 9 queries
+  sweep, catching up      3.7 s, 48 queries        2.9 s, 247 queries
+    (3,797 deadlines owed reminders, 12,801 outbox rows, 8 batches of 500)
+  sweep, nothing owed     0.43 s, 10 queries       0.41 s, 17 queries
+  add_working_days        about 325,000 per second
+  working_days_between    about 265,000 per second
+  is_working_day          about 570,000 per second
+
+A sweep batch takes the same queries however many of its deadlines owe a reminder (one
+locked read, one outbox write, one update); SQLite's higher count is Django splitting
+each bulk insert into statements of at most 999 parameters.
 """
 
 from __future__ import annotations
@@ -206,6 +222,7 @@ def main() -> None:
     url = configure()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -261,8 +278,12 @@ def main() -> None:
     print(
         f"  first run      {elapsed:8.2f} s   {queries:6,} queries  examined {summary.examined:,}, "
         f"reminders written for {summary.reminders + summary.due + summary.overdue:,} deadlines "
-        f"({summary.rows_written:,} outbox rows)"
+        f"({summary.rows_written:,} outbox rows) in {summary.batches} batches"
     )
+    if connection.vendor == "sqlite":
+        # Django sends SQLite at most 999 parameters per statement, so each batch's one
+        # outbox insert and one update run as several statements; PostgreSQL runs one.
+        print("                 (SQLite: each bulk insert runs as statements of at most 999 parameters)")
     summary, elapsed, queries = timed(deadline_sweep, now=now + timedelta(minutes=5))
     print(
         f"  next run       {elapsed:8.2f} s   {queries:6,} queries  examined {summary.examined:,}, "

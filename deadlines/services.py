@@ -21,7 +21,7 @@ from cspr.accounts.models import Agency, User
 from cspr.accounts.roles import Role
 from cspr.audit.services import audit_record
 from cspr.notifications.services import (
-    notification_queue,
+    notification_queue_many,
     recipient_for_user,
     recipients_for_contact_roles,
 )
@@ -675,7 +675,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _queue_reminder(deadline: Deadline, stage: str, *, now, recipients: _Recipients) -> int:
+def _reminder_item(deadline: Deadline, stage: str, *, now, recipients: _Recipients) -> dict:
+    """The outbox event for one deadline's reminder stage, for notification_queue_many."""
     kind, _, day = stage.partition(":")
     today = calendar.london_date(now)
     context = {
@@ -689,16 +690,14 @@ def _queue_reminder(deadline: Deadline, stage: str, *, now, recipients: _Recipie
         context["overdue_by"] = _plural(late, "working day") if late > 0 else "less than a working day"
     elif kind == "reminder":
         context["due_in"] = _plural(calendar.working_days_between(today, deadline.due_date), "working day")
-    rows = notification_queue(
-        event=f"deadline_{kind}",
-        event_key=f"deadline:{deadline.pk}:{stage}",
-        case_reference=deadline.referral.reference or "",
-        recipients=recipients.for_deadline(deadline, overdue=kind == "overdue"),
-        template=f"deadline_{kind}",
-        context=context,
-        now=now,
-    )
-    return len(rows)
+    return {
+        "event": f"deadline_{kind}",
+        "event_key": f"deadline:{deadline.pk}:{stage}",
+        "case_reference": deadline.referral.reference or "",
+        "recipients": recipients.for_deadline(deadline, overdue=kind == "overdue"),
+        "template": f"deadline_{kind}",
+        "context": context,
+    }
 
 
 def deadline_sweep(*, now=None, batch_size: int = 500) -> SweepSummary:
@@ -706,10 +705,12 @@ def deadline_sweep(*, now=None, batch_size: int = 500) -> SweepSummary:
 
     Works in batches, each its own transaction with its deadlines locked (rows another
     sweep holds are skipped), so a worker killed mid-sweep leaves whole batches done or
-    undone. A reminder stage is written once: the deadline remembers the last stage
-    written and the outbox's unique keys refuse a second row, so double or missed runs
-    and a clock moved forward send nothing twice and lose no escalation. Met, waived
-    and duplicate deadlines are not open, so they are never looked at.
+    undone. A batch costs the same few queries however many of its deadlines owe a
+    reminder: one read, one outbox write for all of them, one update. A reminder stage
+    is written once: the deadline remembers the last stage written and the outbox's
+    unique keys refuse a second row, so double or missed runs and a clock moved forward
+    send nothing twice and lose no escalation. Met, waived and duplicate deadlines are
+    not open, so they are never looked at.
     """
     now = now or timezone.now()
     today = calendar.london_date(now)
@@ -735,17 +736,19 @@ def deadline_sweep(*, now=None, batch_size: int = 500) -> SweepSummary:
                 break
             summary.batches += 1
             last_pk = batch[-1].pk
-            changed = []
+            changed, items = [], []
             for deadline in batch:
                 summary.examined += 1
                 stage = deadline_stage_owed(deadline, now=now)
                 if stage is None or _stage_rank(stage) <= _stage_rank(deadline.reminded_stage):
                     continue
-                summary.rows_written += _queue_reminder(deadline, stage, now=now, recipients=recipients)
+                items.append(_reminder_item(deadline, stage, now=now, recipients=recipients))
                 summary.count(stage)
                 deadline.reminded_stage = stage
                 deadline.reminded_at = now
                 changed.append(deadline)
+            # One outbox write and one update for the whole batch, however many are owed.
+            summary.rows_written += len(notification_queue_many(items, now=now))
             Deadline.objects.bulk_update(changed, ["reminded_stage", "reminded_at"])
         if len(batch) < batch_size:
             break

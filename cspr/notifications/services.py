@@ -85,11 +85,47 @@ def notification_queue(
     sends nothing twice. Recipients without an address or with an inactive contact are
     skipped. `context` may only use SAFE_CONTEXT_KEYS. Returns the rows written now.
     """
+    now = now or timezone.now()
+    rows = _event_rows(
+        event=event,
+        event_key=event_key,
+        case_reference=case_reference,
+        recipients=recipients,
+        template=template,
+        context=context,
+        now=now,
+    )
+    return _rows_write(rows, now=now)
+
+
+def notification_queue_many(items, *, now=None) -> list[Notification]:
+    """notification_queue for many events at once, in a fixed number of queries.
+
+    Each item is a mapping of notification_queue's keyword arguments other than `now`
+    (event, event_key, case_reference, recipients, template, context). Every item is
+    checked before anything is written, so one unsafe context writes nothing at all.
+    The same guarantees hold: one row per (event key, recipient), rows already written
+    are left as they are, delivery is queued on commit. However many items there are,
+    it reads the existing keys once, inserts once (a database may split one bulk insert
+    into several statements) and reads the new rows back once. Returns the rows written
+    now.
+    """
+    now = now or timezone.now()
+    rows: dict[str, Notification] = {}
+    for item in items:
+        for key, row in _event_rows(**item, now=now).items():
+            rows.setdefault(key, row)
+    return _rows_write(rows, now=now)
+
+
+def _event_rows(
+    *, event: str, event_key: str, case_reference: str, recipients, template: str, context: dict, now
+) -> dict[str, Notification]:
+    """The unsaved outbox rows of one event, by key, after checking its context is safe."""
     unsafe = set(context) - SAFE_CONTEXT_KEYS
     if unsafe:
         raise ValueError(f"Notification context keys not allowed: {sorted(unsafe)}")
-    now = now or timezone.now()
-    rows = {}
+    rows: dict[str, Notification] = {}
     for recipient in recipients:
         if not recipient.email or (recipient.contact is not None and not recipient.contact.active):
             continue
@@ -109,10 +145,17 @@ def notification_queue(
                 queued_at=now,
             ),
         )
+    return rows
+
+
+def _rows_write(rows: dict[str, Notification], *, now) -> list[Notification]:
+    """Insert the rows whose keys are not in the outbox yet; queue their delivery on commit."""
     if not rows:
         return []
     existing = set(Notification.objects.filter(key__in=rows).values_list("key", flat=True))
     new_rows = [row for key, row in rows.items() if key not in existing]
+    if not new_rows:
+        return []
     # ignore_conflicts covers a concurrent writer of the same event between the read
     # above and this insert; such a row is then that writer's to deliver.
     Notification.objects.bulk_create(new_rows, ignore_conflicts=True)

@@ -11,6 +11,7 @@ from cspr.notifications.services import (
     Recipient,
     notification_deliver,
     notification_queue,
+    notification_queue_many,
     notification_render,
     notification_requeue_stale,
     recipient_for_user,
@@ -179,3 +180,99 @@ def test_notification_render_never_contains_sensitive_values():
 def test_recipient_for_user_uses_account_address(make_user):
     user = make_user(email="person@example.org", first_name="Pat", last_name="Smith")
     assert recipient_for_user(user) == Recipient(email="person@example.org", name="Pat Smith", user=user)
+
+
+def many_items(count, *, recipients=None, key_prefix="deadline"):
+    return [
+        dict(
+            event="deadline_reminder",
+            event_key=f"{key_prefix}:{n}:reminder:2026-03-05",
+            case_reference=f"CSPR-2026-{n:04d}",
+            recipients=recipients if recipients is not None else [Recipient(email=f"lead{n}@example.org")],
+            template="deadline_reminder",
+            context={**CONTEXT, "reference": f"CSPR-2026-{n:04d}"},
+        )
+        for n in range(count)
+    ]
+
+
+def test_notification_queue_many_writes_one_row_per_event_and_recipient(django_capture_on_commit_callbacks):
+    shared = Recipient(email="coord@example.org", name="Coordinator")
+    items = many_items(3)
+    for item in items:
+        item["recipients"] = [*item["recipients"], shared]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        rows = notification_queue_many(items)
+
+    assert len(rows) == 6
+    assert len(callbacks) == 6
+    assert sorted(Notification.objects.values_list("key", flat=True)) == sorted(
+        f"deadline:{n}:reminder:2026-03-05|{email}"
+        for n in range(3)
+        for email in (f"lead{n}@example.org", "coord@example.org")
+    )
+    row = Notification.objects.get(key="deadline:1:reminder:2026-03-05|coord@example.org")
+    assert (row.case_reference, row.context["reference"], row.context["recipient_name"]) == (
+        "CSPR-2026-0001",
+        "CSPR-2026-0001",
+        "Coordinator",
+    )
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_notification_queue_many_queries_do_not_grow_with_the_events(count, django_assert_num_queries):
+    # Existing keys, one insert, the new rows read back: however many events.
+    with django_assert_num_queries(3):
+        rows = notification_queue_many(many_items(count))
+    assert len(rows) == count
+
+
+def test_notification_queue_many_again_writes_and_queues_nothing(django_capture_on_commit_callbacks):
+    notification_queue_many(many_items(4))
+    with django_capture_on_commit_callbacks() as callbacks:
+        # One look-up of the keys, then nothing to write.
+        rows = notification_queue_many(many_items(4))
+    assert rows == []
+    assert callbacks == []
+    assert Notification.objects.count() == 4
+
+
+def test_notification_queue_many_writes_only_what_is_new(django_capture_on_commit_callbacks):
+    queue([Recipient(email="lead1@example.org")], event_key="deadline:1:reminder:2026-03-05")
+    with django_capture_on_commit_callbacks() as callbacks:
+        rows = notification_queue_many(many_items(3))
+    assert sorted(r.recipient_email for r in rows) == ["lead0@example.org", "lead2@example.org"]
+    assert len(callbacks) == 2
+    assert Notification.objects.count() == 3
+
+
+def test_notification_queue_many_same_key_in_two_items_writes_one_row():
+    items = many_items(1) + many_items(1)
+    assert len(notification_queue_many(items)) == 1
+
+
+def test_notification_queue_many_skips_inactive_contacts_and_missing_addresses():
+    off = ContactFactory(email="off@example.org", active=False)
+    on = ContactFactory(email="on@example.org")
+    recipients = [
+        Recipient(email=off.email, contact=off),
+        Recipient(email=on.email, contact=on),
+        Recipient(email=""),
+    ]
+    rows = notification_queue_many(many_items(2, recipients=recipients))
+    assert sorted(r.recipient_email for r in rows) == ["on@example.org", "on@example.org"]
+
+
+def test_notification_queue_many_refuses_unsafe_context_and_writes_nothing():
+    items = many_items(3)
+    items[2]["context"] = {**CONTEXT, "child_name": "Jamie Example"}
+    with pytest.raises(ValueError, match="child_name"):
+        notification_queue_many(items)
+    assert Notification.objects.count() == 0
+
+
+def test_notification_queue_many_with_nothing_to_write_makes_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert notification_queue_many([]) == []
+        assert notification_queue_many(many_items(2, recipients=[])) == []
