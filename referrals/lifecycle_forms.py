@@ -80,6 +80,8 @@ def form_helper(*layout) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
+    # The one-time token is a hidden field the layouts do not name; it must still be sent.
+    helper.render_hidden_fields = True
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
     if layout:

@@ -345,3 +345,34 @@ def test_admin_refuses_the_decision_to_an_administrator(case, administrator, cli
     client.force_login(administrator)
     response = client.get(reverse("admin:referrals_referral_lifecycle", args=[case.pk, "decide"]))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("slug", ["log-involvement", "receive-final-report", "add-note"])
+def test_forms_that_add_rows_send_their_one_time_token(slug, chair, practitioner, contacts, client):
+    case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
+    client.force_login(chair)
+
+    page = client.get(reverse("referrals:case_action", args=[case.pk, slug])).content.decode()
+
+    assert re.search(r'<input type="hidden" name="token" value="[0-9a-f-]{36}"', page)
+
+
+def test_recommendation_forms_send_their_one_time_token(chair, practitioner, contacts, agency, client):
+    from rapidreview.services import recommendation_add
+
+    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
+    recommendation = recommendation_add(
+        referral=case,
+        required_action="Audit",
+        agencies=[agency],
+        due_on=today(),
+        token=uuid.uuid4(),
+        by=chair,
+    )
+    client.force_login(chair)
+
+    for url in (
+        reverse("referrals:case_action", args=[case.pk, "add-recommendation"]),
+        reverse("rapidreview:recommendation_update", args=[recommendation.pk]),
+    ):
+        assert re.search(r'name="token" value="[0-9a-f-]{36}"', client.get(url).content.decode()), url
