@@ -523,7 +523,7 @@ def submit(request, pk):
 def confirmation(request, pk):
     referral = _referral_for_author(request, pk)
     if referral.submitted_at is None:
-        return redirect("referrals:task_list", referral.pk)
+        return redirect("referrals:task_list" if referral.is_draft else "referrals:detail", referral.pk)
     decision = _decision_deadline(referral)
     return render(
         request,

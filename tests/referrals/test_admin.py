@@ -47,6 +47,22 @@ def test_admin_search_by_reference_and_filter_by_status_and_agency(
     assert {r.pk for r in by_status.context["cl"].result_list} == {ours.pk, theirs.pk}
 
 
+def test_admin_search_box_finds_by_agency_name_and_status(client, administrator, other_agency, make_user):
+    ours = ReferralFactory(submitted=True)
+    police = make_user(Role.PRACTITIONER, agency_obj=other_agency)
+    theirs = ReferralFactory(created_by=police, submitted=True)
+    draft = ReferralFactory()
+    client.force_login(administrator)
+    url = reverse("admin:referrals_referral_changelist")
+
+    by_agency = client.get(url, {"q": "Avon and Somerset"})
+    by_status = client.get(url, {"q": "draft"})
+
+    assert [r.pk for r in by_agency.context["cl"].result_list] == [theirs.pk]
+    assert [r.pk for r in by_status.context["cl"].result_list] == [draft.pk]
+    assert ours.pk not in {r.pk for r in by_status.context["cl"].result_list}
+
+
 def test_admin_change_is_audited_without_values(administrator, model_admin):
     referral = ReferralFactory(submitted=True)
     request = admin_request(administrator)
@@ -85,10 +101,21 @@ def test_admin_cannot_edit_status_or_reference(administrator, model_admin):
     assert {"status", "reference", "submitted_at"} <= set(readonly)
 
 
-def test_admin_change_page_renders(client, administrator):
+def test_admin_change_page_renders_and_its_read_is_audited(client, administrator):
     referral = ReferralFactory(submitted=True)
     client.force_login(administrator)
 
     response = client.get(reverse("admin:referrals_referral_change", args=[referral.pk]))
 
     assert response.status_code == 200
+    event = AuditEvent.objects.for_object(referral).get(action="referral.viewed")
+    assert (event.actor, event.summary) == (administrator, "Administration: change page")
+
+
+def test_admin_change_page_of_missing_referral_audits_nothing(client, administrator):
+    client.force_login(administrator)
+
+    response = client.get(reverse("admin:referrals_referral_change", args=[987654]))
+
+    assert response.status_code == 302  # the admin's "does not exist" redirect
+    assert AuditEvent.objects.filter(action="referral.viewed").count() == 0
