@@ -34,6 +34,9 @@ _GOVUK_NAMES = {
     "May Day": "Early May bank holiday",
     "Spring Bank Holiday": "Spring bank holiday",
     "Late Summer Bank Holiday": "Summer bank holiday",
+    "Platinum Jubilee of Elizabeth II": "Platinum Jubilee bank holiday",
+    "State Funeral of Queen Elizabeth II": "Bank Holiday for the State Funeral of Queen Elizabeth II",
+    "Coronation of Charles III": "Bank holiday for the coronation of King Charles III",
 }
 
 
@@ -249,10 +252,14 @@ def explain_working_days(start: date, days: int, *, anchor_label: str = "") -> s
     # Counted days are (start, due] going forward and [due, start) going back.
     lo, hi = (start, due) if due >= start else (due, start - timedelta(days=1))
     skipped = non_working_weekdays_between(lo, hi)
-    weekends = any((lo + timedelta(days=offset)).weekday() >= 5 for offset in range(1, (hi - lo).days + 1))
-    skip_items = (["weekends"] if weekends else []) + [
-        f"{format_day(day, year=False)} {name}" for day, name in skipped
-    ]
+    # Each weekend counted once, by the Monday of its week.
+    weekends = {
+        day - timedelta(days=day.weekday())
+        for day in (lo + timedelta(days=offset) for offset in range(1, (hi - lo).days + 1))
+        if day.weekday() >= 5
+    }
+    weekend_items = ["the weekend"] if len(weekends) == 1 else ["weekends"] if weekends else []
+    skip_items = weekend_items + [f"{format_day(day, year=False)} {name}" for day, name in skipped]
     if skip_items:
         span += ", not counting " + _join(skip_items)
     parts.append(f"{span}: due by the end of {format_day(due)}.")

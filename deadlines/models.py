@@ -123,7 +123,8 @@ class DeadlineRule(models.Model):
     unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.WORKING_DAYS)
     is_target = models.BooleanField(
         default=False,
-        help_text="The law says 'as soon as': the length is the partnership's own target, shown as a target.",
+        help_text="The procedure says 'as soon as': the length is the partnership's own target, shown as "
+        "a target.",
     )
     met_on_opening = models.BooleanField(
         "met by the event that opens it",

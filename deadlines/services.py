@@ -91,8 +91,8 @@ def deadline_compute(rule: DeadlineRule, anchor: date) -> Due:
         explanation = calendar.explain_working_days(anchor, rule.length, anchor_label=rule.anchor_label)
     if rule.is_target:
         explanation = (
-            "The law says ‘as soon as’; the partnership’s target is "
-            f"{rule.span_text}. " + explanation[0].upper() + explanation[1:]
+            "The procedure says ‘as soon as’: this date is the partnership’s target, not a statutory "
+            "deadline. " + explanation[0].upper() + explanation[1:]
         )
     return Due(due_date=due_date, due_at=calendar.end_of_day(due_date), explanation=explanation)
 

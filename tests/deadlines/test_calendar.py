@@ -17,8 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def govuk_bank_holidays() -> dict[date, str]:
+    """The feed's days and their names, a substitute day named as the calendar names it."""
     with GOVUK_CSV.open(encoding="utf-8") as handle:
-        return {date.fromisoformat(row["date"]): row["title"] for row in csv.DictReader(handle)}
+        return {
+            date.fromisoformat(row["date"]): row["title"]
+            + (" (substitute)" if row["notes"] == "Substitute day" else "")
+            for row in csv.DictReader(handle)
+        }
 
 
 def test_package_matches_govuk_feed_for_every_weekday_holiday_2022_to_2027():
@@ -41,6 +46,66 @@ def test_working_days_per_year_match_the_govuk_feed():
         ]
         expected = sum(1 for d in days if d.weekday() < 5 and d not in feed)
         assert working_days_between(date(year - 1, 12, 31), date(year, 12, 31)) == expected
+
+
+def test_every_govuk_bank_holiday_has_its_govuk_name():
+    assert {day: calendar.holiday_name(day) for day in govuk_bank_holidays()} == govuk_bank_holidays()
+
+
+def test_counting_across_every_govuk_bank_holiday_skips_it_and_says_so():
+    for day, name in govuk_bank_holidays().items():
+        before = add_working_days(day, -1)  # the working day before the holiday
+        after = add_working_days(day, 0)  # and the one after it
+        assert before < day < after, day
+        assert add_working_days(before, 1) == after, day
+        assert working_days_between(before, after) == 1, day
+        assert working_days_between(after, before) == -1, day
+        assert add_working_days(after, -1) == before, day
+        text = calendar.explain_working_days(before, 1)
+        assert f"{calendar.format_day(day, year=False)} {name}" in text, day
+
+
+def naive_working_days(first: date, last: date) -> list[date]:
+    """Working days worked out the slow way, from the GOV.UK feed alone."""
+    feed = govuk_bank_holidays()
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days if day.weekday() < 5 and day not in feed]
+
+
+@pytest.mark.parametrize("days", [-15, -7, -5, -1, 0, 1, 5, 15])
+def test_add_working_days_agrees_with_the_govuk_feed_from_every_start_2022_to_2027(days):
+    working = naive_working_days(date(2022, 1, 1), date(2027, 12, 31))
+    checked = 0
+    for offset in range((date(2027, 12, 31) - date(2022, 1, 1)).days + 1):
+        start = date(2022, 1, 1) + timedelta(days=offset)
+        earlier = [d for d in working if d < start]
+        later = [d for d in working if d > start]
+        # Only where the answer lies inside the feed's years.
+        if days > 0 and len(later) >= days:
+            expected = later[days - 1]
+        elif days == 0 and later:
+            expected = start if start in working else later[0]
+        elif days < 0 and len(earlier) >= -days:
+            expected = earlier[days]
+        else:
+            continue
+        assert add_working_days(start, days) == expected, start
+        checked += 1
+    assert checked > 2150
+
+
+def test_working_days_between_agrees_with_the_govuk_feed():
+    working = set(naive_working_days(date(2022, 1, 1), date(2027, 12, 31)))
+    first = date(2022, 1, 1)
+    for offset in range(0, 2180, 7):
+        start = first + timedelta(days=offset)
+        for span in (0, 1, 3, 9, 26, 40):
+            end = start + timedelta(days=span)
+            if end.year > 2027:
+                continue
+            expected = sum(1 for n in range(1, span + 1) if start + timedelta(days=n) in working)
+            assert working_days_between(start, end) == expected, (start, end)
+            assert working_days_between(end, start) == -expected, (start, end)
 
 
 @pytest.mark.parametrize(
@@ -112,6 +177,26 @@ def test_add_working_days_spans(start, days, expected):
 )
 def test_anchor_on_weekend_or_holiday_counts_from_the_next_working_day(anchor, days, expected):
     assert add_working_days(anchor, days) == expected
+
+
+@pytest.mark.parametrize(
+    "start, days, text",
+    [
+        (date(2026, 3, 2), 1, "1 working day after Mon 2 Mar 2026: due by the end of Tue 3 Mar 2026."),
+        (
+            date(2026, 3, 6),
+            1,
+            "1 working day after Fri 6 Mar 2026, not counting the weekend: due by the end of Mon 9 Mar 2026.",
+        ),
+        (
+            date(2026, 3, 2),
+            15,
+            "15 working days after Mon 2 Mar 2026, not counting weekends: due by the end of Mon 23 Mar 2026.",
+        ),
+    ],
+)
+def test_explanations_name_what_was_skipped(start, days, text):
+    assert calendar.explain_working_days(start, days) == text
 
 
 def test_weekend_anchor_is_explained():

@@ -151,9 +151,9 @@ def test_target_rules_say_they_are_a_target(practitioner):
         referral=referral, rule_code="send_rapid_review_to_panel", anchor=date(2026, 4, 2), by=practitioner
     )
     assert deadline.explanation == (
-        "The law says ‘as soon as’; the partnership’s target is 1 working day after the completion of "
-        "the rapid review. 1 working day after Thu 2 Apr 2026 (the completion of the rapid review), not counting "
-        "weekends, Fri 3 Apr Good Friday and Mon 6 Apr Easter Monday: due by the end of Tue 7 Apr 2026."
+        "The procedure says ‘as soon as’: this date is the partnership’s target, not a statutory deadline. "
+        "1 working day after Thu 2 Apr 2026 (the completion of the rapid review), not counting the weekend, "
+        "Fri 3 Apr Good Friday and Mon 6 Apr Easter Monday: due by the end of Tue 7 Apr 2026."
     )
 
 
@@ -163,7 +163,7 @@ def test_publication_deadline_explains_its_negative_offset(practitioner):
         referral=referral, rule_code="final_report_to_panel_sos", anchor=date(2026, 10, 16), by=practitioner
     )
     assert deadline.explanation == (
-        "7 working days before Fri 16 Oct 2026 (the planned publication date), not counting weekends: "
+        "7 working days before Fri 16 Oct 2026 (the planned publication date), not counting the weekend: "
         "due by the end of Wed 7 Oct 2026."
     )
 
