@@ -10,17 +10,24 @@ def _no_fetch(url, *args, **kwargs):
     raise ValueError(f"External resource not allowed in referral PDFs: {url}")
 
 
-def referral_pdf(referral, *, sections) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+def referral_pdf_html(referral, *, sections, downloaded_by="", now=None) -> str:
+    """The document the PDF is printed from: every answer, section by section, and who
+    downloaded it when (a printed copy can be traced back to its download)."""
+    return render_to_string(
         "referrals/pdf.html",
         {
             "referral": referral,
             "sections": sections,
             "partnership_name": settings.PARTNERSHIP_NAME,
             "service_name": settings.SERVICE_NAME,
-            "generated_at": timezone.now(),
+            "generated_at": now or timezone.now(),
+            "downloaded_by": downloaded_by,
         },
     )
+
+
+def referral_pdf(referral, *, sections, downloaded_by="", now=None) -> bytes:
+    from weasyprint import HTML
+
+    html = referral_pdf_html(referral, sections=sections, downloaded_by=downloaded_by, now=now)
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf()

@@ -587,7 +587,10 @@ def pdf(request, pk):
     referral = referral_get(request.user, pk)
     if referral.submitted_at is None or not referral.reference:
         raise Http404("Only a submitted referral has a PDF.")
-    content = referral_pdf(referral, sections=referral_answers(referral))
+    user = request.user
+    content = referral_pdf(
+        referral, sections=referral_answers(referral), downloaded_by=user.get_full_name() or user.username
+    )
     audit_record(
         actor=request.user,
         action="referral.downloaded",
