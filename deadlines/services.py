@@ -683,7 +683,8 @@ def _reminder_item(deadline: Deadline, stage: str, *, now, recipients: _Recipien
         "reference": deadline.referral.reference or "",
         "deadline_label": deadline.rule.label,
         "due_date": calendar.format_day(deadline.due_date),
-        "link_path": reverse("referrals:detail", args=[deadline.referral_id]),
+        # Straight to the deadlines section of the case page, where they are recorded.
+        "link_path": reverse("referrals:detail", args=[deadline.referral_id]) + "#deadlines",
     }
     if kind == "overdue":
         late = calendar.working_days_between(deadline.due_date, today)

@@ -1,5 +1,5 @@
 import logging
-from datetime import date
+from datetime import date, time, timedelta
 
 import pytest
 from django.core import mail
@@ -215,7 +215,7 @@ def test_no_child_or_family_details_in_any_reminder(case):
         for secret in (CHILD_NAME, CHILD_ADDRESS, FAMILY_NAME, SUMMARY, "Fernsby", "2019"):
             assert secret not in text
         assert case.reference in message.subject
-        assert f"https://cspr.example.org/referrals/{case.pk}/" in message.body
+        assert f"https://cspr.example.org/referrals/{case.pk}/#deadlines" in message.body
 
 
 def test_reminder_texts(case):
@@ -326,3 +326,89 @@ def test_management_command_runs_the_sweep(case, clock):
     call_command("deadline_sweep", stdout=out)
     assert out.getvalue().startswith("deadline sweep: examined=3 reminders=2 due=0 overdue=1")
     assert Notification.objects.count() > 0
+
+
+# --- the beat task against a moving clock ------------------------------------------------
+
+
+def keys_written_by_task(case) -> set[str]:
+    before = last_pk()
+    deadline_sweep_task()
+    return short(case, event_keys(before))
+
+
+def test_beat_runs_doubled_missed_and_a_clock_moved_forward_send_each_reminder_once(case, clock):
+    clock.set(date(2026, 3, 2), time(9, 0))
+    assert keys_written_by_task(case) == {"subgroup_decision reminder:2026-03-02"}
+    # The beat runs twice in the same minute.
+    assert keys_written_by_task(case) == set()
+    # Beats missed from Monday morning to Thursday: only what is owed now, no stale
+    # reminder or due-day message for the subgroup decision.
+    clock.set(date(2026, 3, 5), time(9, 0))
+    assert keys_written_by_task(case) == {
+        "subgroup_decision overdue:2026-03-05",
+        "notify_national_panel reminder:2026-03-05",
+        "report_to_partners reminder:2026-03-05",
+    }
+    # The server clock jumps to Tuesday, then is put right.
+    clock.set(date(2026, 3, 10), time(9, 0))
+    jumped = keys_written_by_task(case)
+    assert jumped == {
+        "subgroup_decision overdue:2026-03-10",
+        "notify_national_panel overdue:2026-03-10",
+        "report_to_partners overdue:2026-03-10",
+    }
+    for day in (6, 9, 10):
+        clock.set(date(2026, 3, day), time(9, 30))
+        assert keys_written_by_task(case) == set(), day
+    # Real time catches up: the next working day's reminders carry on.
+    clock.set(date(2026, 3, 11), time(9, 0))
+    assert keys_written_by_task(case) == {
+        "subgroup_decision overdue:2026-03-11",
+        "notify_national_panel overdue:2026-03-11",
+        "report_to_partners overdue:2026-03-11",
+    }
+    keys = list(Notification.objects.values_list("key", flat=True))
+    assert len(keys) == len(set(keys))
+
+
+def test_reminders_skip_easter_and_fall_on_working_days(practitioner, coordinator, chair, contacts, clock):
+    # Submitted Tue 31 Mar 2026, incident Mon 30 Mar. Subgroup decision due Wed 8 Apr,
+    # the LA's deadlines Thu 9 Apr: Good Friday and Easter Monday are not counted.
+    case = submitted_case(
+        author=practitioner, submitted_at=at(date(2026, 3, 31), 11), incident_date=date(2026, 3, 30)
+    )
+    written = {}
+    for day in (date(2026, 3, 31) + timedelta(days=n) for n in range(11)):
+        clock.set(day, time(9, 0))
+        written[day.isoformat()] = keys_written_by_task(case)
+    la = ("notify_national_panel", "report_to_partners")
+    assert written == {
+        "2026-03-31": set(),
+        "2026-04-01": set(),
+        "2026-04-02": {"subgroup_decision reminder:2026-04-02"},
+        "2026-04-03": set(),  # Good Friday
+        "2026-04-04": set(),
+        "2026-04-05": set(),
+        "2026-04-06": set(),  # Easter Monday
+        "2026-04-07": {"subgroup_decision reminder:2026-04-07"} | {f"{c} reminder:2026-04-07" for c in la},
+        "2026-04-08": {"subgroup_decision due:2026-04-08"} | {f"{c} reminder:2026-04-08" for c in la},
+        "2026-04-09": {"subgroup_decision overdue:2026-04-09"} | {f"{c} due:2026-04-09" for c in la},
+        "2026-04-10": {"subgroup_decision overdue:2026-04-10"} | {f"{c} overdue:2026-04-10" for c in la},
+    }
+
+
+def test_a_deadline_met_between_beats_gets_nothing_more(case, coordinator, clock):
+    clock.set(date(2026, 3, 5), time(9, 0))
+    assert "notify_national_panel reminder:2026-03-05" in keys_written_by_task(case)
+    clock.set(date(2026, 3, 5), time(14, 0))
+    services.statutory_notification_record(
+        referral=case,
+        kind="notify_national_panel",
+        notified_on=date(2026, 3, 5),
+        reference="SIN-1",
+        by=coordinator,
+    )
+    for day in (6, 9, 10, 11):
+        clock.set(date(2026, 3, day), time(9, 0))
+        assert not any(k.startswith("notify_national_panel") for k in keys_written_by_task(case)), day
