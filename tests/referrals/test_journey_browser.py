@@ -12,6 +12,7 @@ from referrals.states import CaseStatus
 
 from ..conftest import assert_accessible, sign_in
 from ..factories import TEST_PASSWORD, ContactFactory
+from .factories import CHILD_NAME, ReferralFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -201,3 +202,65 @@ def test_rows_are_added_and_removed_without_javascript(chromium, live_server, ma
         assert page.get_by_role("group", name="Family member 3").count() == 0
     finally:
         context.close()
+
+
+def test_error_pages_and_withdrawal_are_accessible(page, make_user):
+    user = make_user(Role.PRACTITIONER, username="pat")
+    referral = ReferralFactory(created_by=user, empty=True)
+    sign_in(page, "pat", TEST_PASSWORD)
+
+    # Submitting an incomplete referral: the error summary links to each question.
+    page.goto(f"/referrals/{referral.pk}/check/")
+    assert_accessible(page, context="check answers, incomplete")
+    page.get_by_role("button", name="Submit referral").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter the child’s name" in summary.inner_text()
+    assert page.title().startswith("Error:")
+    assert_accessible(page, context="check answers, submission refused")
+    summary.get_by_role("link", name="Enter the child’s name").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Child"
+    assert page.get_by_role("link", name="Back to check your answers").is_visible()
+    assert_accessible(page, context="child section from check answers")
+
+    # A half-filled row: its errors are named by row, by the fields.
+    page.goto(f"/referrals/{referral.pk}/draft/others/")
+    page.get_by_role("button", name="Add an agency").click()
+    page.get_by_role("group", name="Agency 1").get_by_label("Name", exact=True).fill("Jordan Example")
+    page.get_by_role("button", name="Save and continue").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Agency 1: Enter the agency they work for" in summary.inner_text()
+    assert page.get_by_role("group", name="Agency 1").get_by_label("Name", exact=True).input_value() == (
+        "Jordan Example"
+    )
+    assert_accessible(page, context="others section with row errors")
+
+    # Withdrawing the draft.
+    page.goto(f"/referrals/{referral.pk}/draft/")
+    page.get_by_role("link", name="Withdraw this draft").click()
+    assert_accessible(page, context="withdraw draft")
+    page.get_by_role("button", name="Withdraw draft").click()
+    assert "Your draft has been withdrawn" in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page, context="your referrals with a withdrawn draft")
+    assert Referral.objects.get(pk=referral.pk).status == CaseStatus.WITHDRAWN
+
+
+@pytest.mark.parametrize("role", [Role.AGENCY_LEAD, Role.CHAIR])
+def test_agency_lead_and_chair_pages_are_accessible(page, make_user, role):
+    author = make_user(Role.PRACTITIONER)
+    referral = ReferralFactory(created_by=author, submitted=True, looked_after_death=True)
+    make_user(role, username="reader")
+    sign_in(page, "reader", TEST_PASSWORD)
+    assert_accessible(page, context="home")
+
+    page.get_by_role("link", name=re.compile(r"^See (your agency’s|all submitted) referrals$")).click()
+    assert_accessible(page, context="referral list")
+    page.get_by_label("Reference").fill(referral.reference)
+    page.get_by_role("button", name="Filter referrals").click()
+    assert_accessible(page, context="referral list, filtered")
+    page.get_by_role("link", name=referral.reference).click()
+
+    assert page.get_by_role("heading", level=1).inner_text().startswith(referral.reference)
+    assert "Secretary of State and Ofsted" in page.locator(".govuk-warning-text").first.inner_text()
+    page.get_by_text("The full referral form, every section").click()
+    assert page.get_by_text(CHILD_NAME).first.is_visible()
+    assert_accessible(page, context="case page, full form open")
