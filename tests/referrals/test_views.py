@@ -1,5 +1,6 @@
 """The referral pages: who may see what, the section pages, check answers and submission."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,13 @@ from referrals.models import FamilyMember, Referral
 from referrals.states import CaseStatus
 
 from ..factories import ContactFactory
-from .factories import CHILD_NAME, FamilyMemberFactory, ReferralFactory
+from .factories import (
+    CHILD_NAME,
+    FamilyMemberFactory,
+    InvolvedAgencyFactory,
+    OtherProcessFactory,
+    ReferralFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -753,3 +760,42 @@ def test_opening_a_draft_section_page_is_audited(client, author, draft):
     assert response.status_code == 200
     event = AuditEvent.objects.for_object(draft).get(action="referral.viewed")
     assert (event.actor, event.summary) == (author, "Section page: child")
+
+
+def _links_land_on_real_fields(client, hrefs):
+    missing = []
+    for href in hrefs:
+        path, _, anchor = href.partition("#")
+        page = client.get(path).content.decode()
+        if not anchor or f'id="{anchor}"' not in page:
+            missing.append(href)
+    return missing
+
+
+def test_every_change_link_on_check_answers_lands_on_its_field(client, author):
+    referral = ReferralFactory(created_by=author, disagreement_about_referral=True, seriously_harmed=True)
+    FamilyMemberFactory(referral=referral)
+    FamilyMemberFactory(referral=referral, name="Second Person")
+    InvolvedAgencyFactory(referral=referral)
+    OtherProcessFactory(referral=referral)
+    client.force_login(author)
+
+    page = client.get(reverse("referrals:check", args=[referral.pk])).content.decode()
+
+    hrefs = [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)">Change<', page)]
+    # 11 referrer + 10 child + 2 family cards + 6 criteria + 1 summary + 2 agency and process cards
+    assert len(hrefs) == 32
+    assert _links_land_on_real_fields(client, hrefs) == []
+
+
+def test_every_problem_link_on_check_answers_lands_on_its_field(client, author):
+    referral = ReferralFactory(created_by=author, empty=True, referrer_telephone="")
+    FamilyMemberFactory(referral=referral, relationship="", ethnic_origin="other")
+    OtherProcessFactory(referral=referral, process="other", current_status="")
+    client.force_login(author)
+
+    response = client.get(reverse("referrals:check", args=[referral.pk]))
+
+    hrefs = [problem["href"] for problem in response.context["problems"]]
+    assert len(hrefs) == 23
+    assert _links_land_on_real_fields(client, hrefs) == []
