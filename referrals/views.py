@@ -2,6 +2,12 @@
 
 Views fetch through `referral_get` (visible_to), validate with a form, call one service and
 redirect. Editing is for the author of a draft only; everything else is read-only.
+
+The form is six section pages under a task list, not one question per page. Appendix 2
+has about forty questions and rows that repeat; one per page would mean fifty pages or
+more, and a practitioner referring within one working day needs to see a part of the
+form whole (the child, the family) and to leave and come back. Each section page keeps
+the form's own parts and order, so what the partnership reads matches the paper form.
 """
 
 from __future__ import annotations

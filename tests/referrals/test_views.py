@@ -799,3 +799,17 @@ def test_every_problem_link_on_check_answers_lands_on_its_field(client, author):
     hrefs = [problem["href"] for problem in response.context["problems"]]
     assert len(hrefs) == 23
     assert _links_land_on_real_fields(client, hrefs) == []
+
+
+def test_home_shows_agency_lead_their_agencys_referrals_only(client, author, make_user, other_agency):
+    ReferralFactory(created_by=author, submitted=True)
+    ReferralFactory(created_by=author)  # a draft: not counted
+    ReferralFactory(created_by=make_user(Role.PRACTITIONER, agency_obj=other_agency), submitted=True)
+    lead = make_user(Role.AGENCY_LEAD)
+    client.force_login(lead)
+
+    content = client.get(reverse("home")).content.decode()
+
+    assert "Your agency’s referrals" in content
+    assert f"1 submitted referral from {lead.agency.name}; 1 awaiting the subgroup’s decision" in content
+    assert "Start a referral" not in content
