@@ -123,6 +123,24 @@ def heading(text: str, hint: str = "") -> HTML:
     return HTML(f'<h2 class="govuk-heading-m govuk-!-margin-top-6">{text}</h2>{hint_html}')
 
 
+# How a too-long answer's message names a field whose label is a question or an "if".
+LENGTH_NAMES = {
+    "child_ethnic_origin_other": "The child’s ethnic group",
+    "ethnic_origin_other": "Their ethnic group",
+    "process_other": "The name of the process",
+}
+
+
+def set_length_messages(form) -> None:
+    """GOV.UK-style messages for answers that are too long ("Name of child must be 200
+    characters or fewer"), instead of Django's generic one."""
+    for name, field in form.fields.items():
+        limit = getattr(field, "max_length", None)
+        if limit and isinstance(field, forms.CharField):
+            label = LENGTH_NAMES.get(name) or str(field.label).removesuffix(" (optional)")
+            field.error_messages["max_length"] = f"{label} must be {limit} characters or fewer"
+
+
 def mark_select_errors(form) -> None:
     """Give a select in error the GOV.UK error border.
 
@@ -150,6 +168,7 @@ class SectionForm(forms.Form):
         if data is None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(referral)
         super().__init__(data, *args, **kwargs)
+        set_length_messages(self)
         self.helper = _helper(*self.layout())
 
     @classmethod
@@ -223,6 +242,7 @@ class ReferrerForm(SectionForm):
     )
     referrer_email = forms.EmailField(
         label="Your email address",
+        max_length=254,
         required=False,
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
     )
@@ -507,6 +527,7 @@ class RowForm(forms.Form):
         self.complete = complete
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
+        set_length_messages(self)
         self.helper = _helper(*self.layout())
 
     def layout(self):

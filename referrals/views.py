@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -439,6 +440,7 @@ def edit(request, pk, section):
             "from_check": from_check,
             "step": position + 1,
             "steps": len(SECTION_ORDER),
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
         },
         status=200,
     )

@@ -350,6 +350,18 @@ VALIDATION_CASES = [
         {"referrer_email": "not-an-email"},
         "Enter an email address in the correct format, like name@example.org",
     ),
+    (
+        "referrer",
+        {"referrer_email": "a" * 60 + "@" + ".".join(["example"] * 30) + ".org"},
+        "Your email address must be 254 characters or fewer",
+    ),
+    ("referrer", {"referrer_name": "N" * 201}, "Your name must be 200 characters or fewer"),
+    ("child", child_data(child_faith="F" * 101), "Faith must be 100 characters or fewer"),
+    (
+        "child",
+        child_data(child_ethnic_origin="other", child_ethnic_origin_other="E" * 101),
+        "The child’s ethnic group must be 100 characters or fewer",
+    ),
     ("referrer", {"referrer_telephone": "call me"}, "Enter a telephone number"),
     ("referrer", {"referrer_telephone": "123"}, "Enter a telephone number"),
     (
@@ -813,3 +825,12 @@ def test_home_shows_agency_lead_their_agencys_referrals_only(client, author, mak
     assert "Your agency’s referrals" in content
     assert f"1 submitted referral from {lead.agency.name}; 1 awaiting the subgroup’s decision" in content
     assert "Start a referral" not in content
+
+
+def test_section_page_warns_when_unsaved_typing_would_be_lost(client, author, draft, settings):
+    settings.SESSION_IDLE_MINUTES = 20
+    client.force_login(author)
+
+    content = client.get(reverse("referrals:edit", args=[draft.pk, "summary"])).content.decode()
+
+    assert "signed out if you do not save or move to another page for 20 minutes" in content
