@@ -482,6 +482,12 @@ class Referral(CaseLifecycleMixin, ConcurrentTransitionMixin, models.Model):
         return self.status == CaseStatus.DRAFT
 
     @property
+    def acknowledgement_email(self) -> str:
+        """Where the referrer's acknowledgement goes: their account's address, which the
+        partnership knows is theirs, or the one on the form if the account has none."""
+        return self.created_by.email or self.referrer_email
+
+    @property
     def needs_sos_ofsted_notification(self) -> bool:
         """The LA must notify the Secretary of State and Ofsted (procedure §5, Appendix 3)."""
         return self.looked_after_death

@@ -17,7 +17,12 @@ from django_fsm import has_transition_perm
 from cspr.accounts.roles import Role
 from cspr.audit.services import audit_record
 from cspr.notifications.models import ContactRole
-from cspr.notifications.services import notification_queue, recipient_for_user, recipients_for_contact_roles
+from cspr.notifications.services import (
+    Recipient,
+    notification_queue,
+    recipient_for_user,
+    recipients_for_contact_roles,
+)
 
 from .models import (
     SECTION_FIELDS,
@@ -199,6 +204,13 @@ def _next_reference(year: int) -> str:
     return f"CSPR-{year}-{counter.last_number:04d}"
 
 
+def _acknowledgement_recipient(referral: Referral) -> Recipient:
+    recipient = recipient_for_user(referral.created_by)
+    if recipient.email:
+        return recipient
+    return Recipient(email=referral.referrer_email, name=recipient.name, user=referral.created_by)
+
+
 @transaction.atomic
 def referral_submit(*, referral: Referral, by, now=None, request=None) -> Referral:
     """Submit the author's complete draft to the partnership.
@@ -208,7 +220,8 @@ def referral_submit(*, referral: Referral, by, now=None, request=None) -> Referr
     every problem). Then gives it the year's next reference, records when it was submitted
     and that the local authority is aware from today, moves it to Submitted, records
     `referral.submitted`, opens its deadlines, and queues one email to each active contact
-    the procedure names (§8.3–8.4) and an acknowledgement to the referrer. The emails
+    the procedure names (§8.3–8.4) and an acknowledgement to the referrer (at
+    `Referral.acknowledgement_email`). The emails
     carry the reference, the agency and a link, never a child's or family's details.
 
     A second call for the same referral raises ReferralAlreadySubmitted and changes and
@@ -260,7 +273,7 @@ def referral_submit(*, referral: Referral, by, now=None, request=None) -> Referr
         event="referral_acknowledgement",
         event_key=f"referral-ack:{locked.pk}",
         case_reference=locked.reference,
-        recipients=[recipient_for_user(locked.created_by)],
+        recipients=[_acknowledgement_recipient(locked)],
         template="referral_acknowledgement",
         context={**context, "event_label": "Your referral has been received"},
         now=now,

@@ -354,3 +354,26 @@ def test_referral_withdraw_draft_refuses_someone_else(draft, make_user):
     with pytest.raises(ReferralError):
         referral_withdraw_draft(referral=draft, by=make_user(Role.PRACTITIONER))
     assert Referral.objects.get(pk=draft.pk).status == CaseStatus.DRAFT
+
+
+def test_referral_submit_acknowledges_to_the_form_address_when_the_account_has_none(
+    practitioner, contacts, opened_deadlines
+):
+    practitioner.email = ""
+    practitioner.save()
+    referral = ReferralFactory(created_by=practitioner, referrer_email="pat.team@example.org")
+
+    referral_submit(referral=referral, by=practitioner, now=NOW)
+
+    ack = Notification.objects.get(event="referral_acknowledgement")
+    assert (ack.recipient_email, ack.recipient_user) == ("pat.team@example.org", practitioner)
+
+
+def test_referral_submit_acknowledges_to_the_account_address_first(practitioner, contacts, opened_deadlines):
+    referral = ReferralFactory(created_by=practitioner, referrer_email="typed@example.org")
+
+    referral_submit(referral=referral, by=practitioner, now=NOW)
+
+    ack = Notification.objects.get(event="referral_acknowledgement")
+    assert ack.recipient_email == "pat@example.org"
+    assert not Notification.objects.filter(recipient_email="typed@example.org").exists()
