@@ -219,9 +219,11 @@ def la_aware(request, referral_pk):
         except services.DeadlineError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            moved = "; ".join(f"{m.rule_label} now due {calendar.format_day(m.new_due)}" for m in moves)
+            moved = "; ".join(f"{m.rule_label}: {calendar.format_day(m.new_due)}" for m in moves)
             messages.success(
-                request, "Date the local authority became aware saved." + (f" {moved}." if moved else "")
+                request,
+                "Date the local authority became aware saved."
+                + (f" New due dates – {moved}." if moved else " No open deadline moved."),
             )
             return redirect(_case_url(referral))
     return render(

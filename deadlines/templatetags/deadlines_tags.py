@@ -12,8 +12,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("deadlines/_case_timeline.html")
-def case_deadlines(referral, user):
-    """The case's deadline timeline, and the coordinator's actions on it."""
+def case_deadlines(referral, user, show_heading=True):
+    """The case's deadline timeline, and the coordinator's actions on it. On a page whose
+    own title already says "Deadlines", `show_heading=False` leaves out the section's."""
     now = timezone.now()
     deadlines = selectors.case_deadlines(user=user, referral=referral) if referral.pk else []
     rows = [(d, selectors.deadline_urgency(d, now=now)) for d in deadlines]
@@ -31,6 +32,7 @@ def case_deadlines(referral, user):
         actions = [(kind, recorded.get(kind)) for kind in kinds]
     return {
         "referral": referral,
+        "show_heading": show_heading,
         "rows": rows,
         "may_waive": services.can_waive(user),
         "may_record": may_record,

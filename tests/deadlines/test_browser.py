@@ -138,3 +138,39 @@ def test_practitioner_sees_only_their_own_deadlines(page, cases):
     assert cases[0].reference not in page.locator("tbody").inner_text()
     assert_accessible(page, context="practitioner dashboard")
     shot(page, "practitioner-dashboard")
+
+
+def test_case_timeline_shows_met_missed_waived_and_open(page, make_user, cases):
+    from deadlines.services import deadline_waive, statutory_notification_record
+
+    coordinator = make_user(Role.COORDINATOR, username="coordinator")
+    late = submitted_case(
+        author=cases[0].created_by,
+        aware_at=at(date(2026, 3, 2), 9),
+        submitted_at=at(date(2026, 3, 4), 10),
+        incident_date=date(2026, 3, 2),
+    )
+    statutory_notification_record(
+        referral=late, kind="report_to_partners", notified_on=date(2026, 3, 4), by=coordinator
+    )
+    deadline_waive(
+        deadline=Deadline.objects.get(referral=late, rule__code="subgroup_decision"),
+        by=coordinator,
+        reason="A neighbouring partnership leads the review",
+    )
+    sign_in(page, "author", TEST_PASSWORD)
+    page.goto(f"/deadlines/case/{late.pk}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Deadlines"
+    rows = {
+        row.locator("td").first.inner_text().split("\n")[0]: row.locator("td").nth(2).inner_text()
+        for row in page.locator("tbody tr").all()
+    }
+    assert rows["Refer the case to the partnership"].startswith("Missed (met late)")
+    assert rows["Report the incident to the safeguarding partners"].startswith("Met")
+    waived = rows["Subgroup decides whether to hold a rapid review, and with which organisations"]
+    assert waived.split() == ["Waived", "On", "Thu", "5", "Mar", "2026"]
+    assert rows["Notify the National Panel (serious incident notification)"] == "Due in 4 working days"
+    page.locator("tbody tr").first.get_by_text("How this date was worked out").click()
+    assert "1 working day after Mon 2 Mar 2026" in page.locator("tbody tr").first.inner_text()
+    assert_accessible(page, context="case deadline timeline")
+    shot(page, "case-timeline")

@@ -3,6 +3,7 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.messages import get_messages
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -380,6 +381,15 @@ def test_la_aware_form_moves_the_deadlines(client, people):
     assert Deadline.objects.get(referral=case, rule__code="notify_national_panel").due_date == date(
         2026, 3, 5
     )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Date the local authority became aware saved. New due dates – "
+        "Notify the National Panel (serious incident notification): Thu 5 Mar 2026; "
+        "Report the incident to the safeguarding partners: Thu 5 Mar 2026."
+    ]
+    event = AuditEvent.objects.get(action="referral.la_aware_recorded")
+    assert "Moved: Notify the National Panel (serious incident notification): 2026-03-11 to 2026-03-05" in (
+        event.summary
+    )
 
 
 @pytest.mark.parametrize(
@@ -429,6 +439,32 @@ def test_la_lead_of_another_agencys_case_cannot_see_it(client, people, case, oth
     people["lead_other"].save()
     client.force_login(people["lead_other"])
     assert client.get(reverse("deadlines:la_aware", args=[case.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("coordinator", 200),
+        ("lead_own", 200),
+        ("lead_other", 404),
+        ("chair", 403),
+        ("member", 403),
+        ("author", 403),
+        ("practitioner_other", 403),
+        ("administrator", 403),
+    ],
+)
+def test_record_notification_form_access(client, people, case, who, status):
+    client.force_login(people[who])
+    url = reverse("deadlines:record_notification", args=[case.pk, "report_to_partners"])
+    assert client.get(url).status_code == status
+    response = client.post(url, {"notified_on_0": "4", "notified_on_1": "3", "notified_on_2": "2026"})
+    assert response.status_code == (302 if status == 200 else status)
+    recorded = StatutoryNotification.objects.filter(referral=case, kind="report_to_partners").exists()
+    assert recorded is (status == 200)
+    if recorded:
+        event = AuditEvent.objects.for_object(case).get(action="statutory_notification.recorded")
+        assert event.actor == people[who]
 
 
 def test_record_national_panel_notification(client, people, case):
