@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django import forms
 from django.db.models import Count, Q
@@ -95,6 +96,30 @@ def referral_home_summary(user) -> dict:
         summary["awaiting_decision"] = listed.awaiting_decision().count()
         summary["scope"] = "all" if user.is_partnership or user.has_role(Role.ADMINISTRATOR) else "agency"
     return summary
+
+
+@dataclass(frozen=True)
+class ReferBy:
+    """When a draft must reach the partnership, and whether that has passed."""
+
+    due_date: date
+    span: str
+    late: bool
+
+
+def referral_refer_by(referral, *, today) -> ReferBy | None:
+    """The day a draft must be submitted by, as the rulebook's "refer to the partnership"
+    rule counts it from when the practitioner became aware (procedure §8.4)."""
+    from deadlines.models import DeadlineRule
+    from deadlines.services import deadline_compute
+
+    if referral.aware_at is None:
+        return None
+    rule = DeadlineRule.objects.filter(code="refer_to_partnership", active=True).first()
+    if rule is None:
+        return None
+    due = deadline_compute(rule, timezone.localdate(referral.aware_at))
+    return ReferBy(due_date=due.due_date, span=rule.span_text, late=due.due_date < today)
 
 
 # --- answers, as the check-answers page, the case page and the PDF show them ---

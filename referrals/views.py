@@ -52,6 +52,7 @@ from .selectors import (
     problem_anchor,
     referral_answers,
     referral_get,
+    referral_refer_by,
     referrals_for_list,
     referrals_of_author,
 )
@@ -269,7 +270,13 @@ def task_list(request, pk):
     return render(
         request,
         "referrals/task_list.html",
-        {"referral": referral, "sections": sections, "completed": completed, "total": len(sections)},
+        {
+            "referral": referral,
+            "sections": sections,
+            "completed": completed,
+            "total": len(sections),
+            "refer_by": referral_refer_by(referral, today=today),
+        },
     )
 
 
@@ -490,6 +497,7 @@ def _render_check(request, referral, *, submit_problems=None, status=200):
             "problems": _problem_items(referral, problems),
             "submit_failed": submit_problems is not None,
             "change": True,
+            "refer_by": referral_refer_by(referral, today=timezone.localdate(now)),
         },
         status=status,
     )

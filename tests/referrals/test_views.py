@@ -834,3 +834,37 @@ def test_section_page_warns_when_unsaved_typing_would_be_lost(client, author, dr
     content = client.get(reverse("referrals:edit", args=[draft.pk, "summary"])).content.decode()
 
     assert "signed out if you do not save or move to another page for 20 minutes" in content
+
+
+def test_task_list_and_check_say_when_the_referral_is_due(client, author):
+    aware_at = timezone.now() - timedelta(minutes=5)
+    referral = ReferralFactory(created_by=author, empty=True, aware_at=aware_at)
+    client.force_login(author)
+
+    task_list = client.get(reverse("referrals:task_list", args=[referral.pk])).content.decode()
+    check = client.get(reverse("referrals:check", args=[referral.pk])).content.decode()
+
+    due = add_working_days(timezone.localdate(aware_at), 1)
+    expected = f"Submit this referral by the end of <strong>{due.day} {due:%B %Y}</strong>"
+    assert expected in task_list
+    assert expected in check
+    assert "This referral is late" not in task_list
+
+
+def test_task_list_warns_when_the_referral_is_late(client, author):
+    referral = ReferralFactory(created_by=author)  # aware on Monday 2 March 2026
+    client.force_login(author)
+
+    content = client.get(reverse("referrals:task_list", args=[referral.pk])).content.decode()
+
+    assert "This referral is late. It was due by the end of 3 March 2026" in content
+
+
+def test_task_list_says_nothing_of_a_due_date_before_awareness_is_entered(client, author):
+    referral = ReferralFactory(created_by=author, empty=True)
+    client.force_login(author)
+
+    content = client.get(reverse("referrals:task_list", args=[referral.pk])).content.decode()
+
+    assert "Submit this referral by" not in content
+    assert "This referral is late" not in content
