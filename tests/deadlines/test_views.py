@@ -88,6 +88,8 @@ def test_access_csv(client, people, case, who):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert ({row[0] for row in rows[1:]} == {case.reference}) is SEES[who]
     assert (len(rows) == 4) is SEES[who]  # header + 3 open deadlines
+    assert CHILD_NAME not in response.content.decode()
+    assert CHILD_ADDRESS.split(",")[0] not in response.content.decode()
 
 
 @pytest.mark.parametrize("who", SEES)
@@ -542,6 +544,8 @@ def test_calendar_feed_page_creates_shows_and_turns_off_the_address(client, peop
     client.post(url, {"replaces": str(token.pk)})
     new = CalendarFeedToken.objects.active().get(user=people["author"])
     assert new.pk != token.pk
+    assert client.get(reverse("deadlines:feed", args=[token.token])).status_code == 404
+    assert client.get(reverse("deadlines:feed", args=[new.token])).status_code == 200
     client.post(reverse("deadlines:calendar_feed_revoke"))
     assert not CalendarFeedToken.objects.active().filter(user=people["author"]).exists()
     assert client.get(reverse("deadlines:feed", args=[new.token])).status_code == 404
