@@ -399,3 +399,86 @@ def test_withdrawn_case_deadlines_are_not_recorded_against(practitioner, coordin
             by=coordinator,
             now=at(date(2026, 3, 3)),
         )
+
+
+# --- the audit trail -------------------------------------------------------------------
+
+
+def audit_rows(**filters):
+    return list(AuditEvent.objects.filter(**filters).values_list("action", "actor_username", "summary"))
+
+
+def test_a_late_meeting_is_audited_as_missed_with_its_actor(case, coordinator):
+    deadline_meet(referral=case, rule_code="report_to_partners", by=coordinator, now=at(date(2026, 3, 10)))
+    assert audit_rows(action="deadline.missed") == [
+        (
+            "deadline.missed",
+            coordinator.username,
+            "Deadline 'report_to_partners' met late at 2026-03-10T09:00+00:00 (due 2026-03-09)",
+        )
+    ]
+
+
+def test_closing_as_a_duplicate_is_audited_on_the_case(case, coordinator):
+    deadlines_close_for_duplicate(referral=case, by=coordinator, now=at(date(2026, 3, 3)))
+    [event] = AuditEvent.objects.for_object(case).filter(action="deadline.closed_duplicate")
+    assert event.actor == coordinator
+    assert event.summary == (
+        "Deadlines closed as the referral is a duplicate: "
+        "notify_national_panel, report_to_partners, notify_sos_ofsted, subgroup_decision"
+    )
+
+
+def test_a_rule_change_is_audited_with_what_moved(case, make_user):
+    admin = make_user(Role.ADMINISTRATOR)
+    rule = DeadlineRule.objects.get(code="subgroup_decision")
+    rule.length = 3
+    deadline_rule_save(rule=rule, by=admin)
+    [(action, actor, summary)] = audit_rows(action="deadline_rule.changed")
+    assert (action, actor) == ("deadline_rule.changed", admin.username)
+    assert summary.startswith("Rule 'subgroup_decision' saved; 1 open deadline(s) moved: ")
+    assert "moved from Wed 4 Mar 2026 to Mon 2 Mar 2026" in summary
+
+
+def test_the_waiving_reason_and_the_notification_reference_stay_out_of_the_audit_trail(case, coordinator):
+    deadline_waive(
+        deadline=deadline(case, "subgroup_decision"),
+        by=coordinator,
+        reason="Family of Jamie Example moved away",
+    )
+    statutory_notification_record(
+        referral=case,
+        kind="notify_national_panel",
+        notified_on=date(2026, 3, 3),
+        reference="SIN-SECRET-9",
+        by=coordinator,
+        now=at(date(2026, 3, 3)),
+    )
+    summaries = " ".join(AuditEvent.objects.values_list("summary", flat=True))
+    assert "Jamie" not in summaries and "SIN-SECRET-9" not in summaries
+    assert "Deadline 'subgroup_decision' waived (reason recorded)" in summaries
+
+
+def test_feed_addresses_are_audited_without_the_secret(coordinator, make_user):
+    first = calendar_feed_token_create(user=coordinator, now=at(date(2026, 3, 2)))
+    second = calendar_feed_token_create(user=coordinator, replaces=first.pk, now=at(date(2026, 3, 3)))
+    admin = make_user(Role.ADMINISTRATOR)
+    calendar_feed_token_revoke(user=coordinator, by=admin, now=at(date(2026, 3, 4)))
+    events = list(
+        AuditEvent.objects.filter(action__startswith="calendar_feed.")
+        .order_by("at", "id")
+        .values_list("action", "actor_username", "object_label", "summary")
+    )
+    label = f"feed of {coordinator.username}"
+    assert events == [
+        ("calendar_feed.created", coordinator.username, label, "Calendar feed address created"),
+        (
+            "calendar_feed.created",
+            coordinator.username,
+            label,
+            "Calendar feed address created (previous address turned off)",
+        ),
+        ("calendar_feed.revoked", admin.username, label, "Calendar feed address turned off"),
+    ]
+    everything = " ".join(" ".join(e) for e in events)
+    assert first.token not in everything and second.token not in everything
