@@ -45,6 +45,17 @@ LABELS = {
     "harm_description": "Description of the serious harm",
 }
 ALWAYS_REFER_LABEL = "Deaths that must always be referred"
+# The form speaks to the practitioner filling it in; the case page and the PDF are read by
+# others, so there the referrer is named in the third person, as on Appendix 2.
+READER_LABELS = {
+    "Your name": "Referrer’s name",
+    "Your role": "Referrer’s role",
+    "Your agency": "Referrer’s agency",
+    "Your email address": "Referrer’s email address",
+    "Your telephone number": "Referrer’s telephone number",
+    "Date and time you became aware": "Date and time the referrer became aware",
+}
+READER_TITLES = {"referrer": "Referrer and their steps"}
 ROW_FORMS = {"family": FamilyMemberForm, "agency": InvolvedAgencyForm, "process": OtherProcessForm}
 
 
@@ -216,16 +227,24 @@ def _row_answers(kind: str, row, index: int) -> list[Answer]:
     return answers
 
 
-def referral_answers(referral, *, today=None) -> list[SectionAnswers]:
-    """Every answer on the form, section by section, with the anchor of its form field."""
+def referral_answers(referral, *, today=None, for_author: bool = False) -> list[SectionAnswers]:
+    """Every answer on the form, section by section, with the anchor of its form field.
+
+    `for_author` keeps the form's own words ("Your name") for the practitioner checking
+    their answers; otherwise the referrer is named in the third person.
+    """
     today = today or timezone.localdate()
     sections = []
     for section in SECTIONS:
-        answers = SectionAnswers(section.slug, section.title)
+        title = section.title if for_author else READER_TITLES.get(section.slug, section.title)
+        answers = SectionAnswers(section.slug, title)
         if referral.is_draft:
             answers.status = referral.section_status(section.slug, today=today)
         if section.slug in SECTION_FORMS:
             answers.rows = _section_rows(referral, section.slug)
+            if not for_author:
+                for answer in answers.rows:
+                    answer.label = READER_LABELS.get(answer.label, answer.label)
         elif section.slug == "family":
             answers.cards = [
                 AnswerCard(f"Family member {i}", _row_answers("family", row, i - 1))

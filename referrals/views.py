@@ -493,7 +493,7 @@ def _render_check(request, referral, *, submit_problems=None, status=200):
         "referrals/check.html",
         {
             "referral": referral,
-            "sections": referral_answers(referral, today=timezone.localdate(now)),
+            "sections": referral_answers(referral, today=timezone.localdate(now), for_author=True),
             "problems": _problem_items(referral, problems),
             "submit_failed": submit_problems is not None,
             "change": True,

@@ -120,8 +120,10 @@ def test_pdf_document_has_every_answer(referral):
     ]
     missing = [value for value in expected if value not in text]
     assert missing == []
+    assert "Referrer’s name Pat Practitioner" in text
+    assert "Your name" not in text
     assert [title for title in re.findall(r"<h2>([^<]+)</h2>", html)] == [
-        "1. Referrer and your steps",
+        "1. Referrer and their steps",
         "2. Child",
         "3. Family and significant others",
         "4. Rapid review criteria",
