@@ -355,6 +355,44 @@ def _recompute(deadlines, *, anchors=None) -> list[Move]:
 
 
 @transaction.atomic
+def deadline_reanchor(*, referral, rule_code: str, anchor, by, now=None) -> Move | None:
+    """Count the case's open deadline of `rule_code` from a new anchor (a date, or a
+    datetime taken as its date in England), for an event that was re-planned, such as a
+    new planned publication date.
+
+    Locks the deadline. A met, missed or waived deadline keeps its dates, and the same
+    anchor again changes nothing. Records on the case what moved. Returns the move, or
+    None when the due date stays where it was.
+    """
+    now = now or timezone.now()
+    anchor = _as_date(anchor)
+    deadline = (
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(referral_id=referral.pk, rule__code=rule_code, status=Deadline.Status.OPEN)
+        .select_related("rule", "referral")
+        .first()
+    )
+    if deadline is None or deadline.anchor_date == anchor:
+        return None
+    old_anchor = deadline.anchor_date
+    moves = _recompute([deadline], anchors={deadline.pk: anchor})
+    audit_record(
+        actor=by,
+        action="deadline.reanchored",
+        obj=deadline.referral,
+        summary=f"Deadline '{rule_code}' counted from {anchor.isoformat()} "
+        f"instead of {old_anchor.isoformat()}; "
+        + (
+            f"due {moves[0].old_due.isoformat()} moved to {moves[0].new_due.isoformat()}"
+            if moves
+            else "due date unchanged"
+        ),
+        now=now,
+    )
+    return moves[0] if moves else None
+
+
+@transaction.atomic
 def referral_record_la_aware(*, referral, la_aware_on: date, by, now=None) -> list[Move]:
     """Record the date the local authority became aware of the incident, when earlier
     than the submission, and move the open deadlines counted from it.

@@ -14,6 +14,7 @@ from deadlines.services import (
     calendar_feed_token_revoke,
     deadline_meet,
     deadline_open,
+    deadline_reanchor,
     deadline_rule_save,
     deadline_waive,
     deadlines_close_for_duplicate,
@@ -482,3 +483,54 @@ def test_feed_addresses_are_audited_without_the_secret(coordinator, make_user):
     ]
     everything = " ".join(" ".join(e) for e in events)
     assert first.token not in everything and second.token not in everything
+
+
+# --- a re-planned event ----------------------------------------------------------------
+
+
+def test_reanchoring_moves_the_open_deadline_resets_its_reminders_and_is_audited(case, coordinator):
+    deadline_open(
+        referral=case, rule_code="final_report_to_panel_sos", anchor=date(2026, 10, 16), by=coordinator
+    )
+    Deadline.objects.filter(rule__code="final_report_to_panel_sos").update(
+        reminded_stage="reminder:2026-10-02"
+    )
+    move = deadline_reanchor(
+        referral=case, rule_code="final_report_to_panel_sos", anchor=date(2026, 10, 30), by=coordinator
+    )
+    assert (move.old_due, move.new_due) == (date(2026, 10, 7), date(2026, 10, 21))
+    moved = deadline(case, "final_report_to_panel_sos")
+    assert (moved.anchor_date, moved.due_date, moved.reminded_stage) == (
+        date(2026, 10, 30),
+        date(2026, 10, 21),
+        "",
+    )
+    assert "7 working days before Fri 30 Oct 2026" in moved.explanation
+    [event] = AuditEvent.objects.for_object(case).filter(action="deadline.reanchored")
+    assert event.summary == (
+        "Deadline 'final_report_to_panel_sos' counted from 2026-10-30 instead of 2026-10-16; "
+        "due 2026-10-07 moved to 2026-10-21"
+    )
+
+
+def test_reanchoring_to_the_same_date_or_a_closed_deadline_changes_nothing(case, coordinator):
+    deadline_open(
+        referral=case, rule_code="final_report_to_panel_sos", anchor=date(2026, 10, 16), by=coordinator
+    )
+    assert (
+        deadline_reanchor(
+            referral=case, rule_code="final_report_to_panel_sos", anchor=date(2026, 10, 16), by=coordinator
+        )
+        is None
+    )
+    deadline_meet(
+        referral=case, rule_code="final_report_to_panel_sos", by=coordinator, now=at(date(2026, 10, 5))
+    )
+    assert (
+        deadline_reanchor(
+            referral=case, rule_code="final_report_to_panel_sos", anchor=date(2026, 11, 20), by=coordinator
+        )
+        is None
+    )
+    assert deadline(case, "final_report_to_panel_sos").anchor_date == date(2026, 10, 16)
+    assert not AuditEvent.objects.filter(action="deadline.reanchored").exists()
