@@ -378,21 +378,16 @@ def publication_plan(*, referral, planned_on: date, by, now=None) -> Publication
 
 
 def _open_or_move_send_deadline(case, planned_on: date, *, by, now):
-    from deadlines import services as deadline_services
-    from deadlines.models import Deadline
+    """Open the 'send the final report 7 working days before publication' deadline, or
+    count it again from a new planned date (audited by the deadlines service)."""
+    from deadlines.services import deadline_reanchor
 
     deadline = deadline_open(
         referral=case, rule_code="final_report_to_panel_sos", anchor=planned_on, by=by, now=now
     )
-    if (
-        deadline is not None
-        and deadline.status == Deadline.Status.OPEN
-        and deadline.anchor_date != planned_on
+    if deadline is not None and deadline_reanchor(
+        referral=case, rule_code="final_report_to_panel_sos", anchor=planned_on, by=by, now=now
     ):
-        locked = list(
-            Deadline.objects.select_for_update().filter(pk=deadline.pk).select_related("rule", "referral")
-        )
-        deadline_services._recompute(locked, anchors={deadline.pk: planned_on})
         deadline.refresh_from_db()
     return deadline
 

@@ -163,6 +163,7 @@ def test_planning_publication_opens_the_send_deadline_7_working_days_before(chai
     send.refresh_from_db()
     assert (send.anchor_date, send.due_date) == (later, calendar.add_working_days(later, -7))
     assert Publication.objects.get(referral=case).planned_on == later
+    assert AuditEvent.objects.for_object(case).filter(action="deadline.reanchored").count() == 1
 
     review_services.final_report_send(referral=case, sent_on=today(), by=chair)
 
