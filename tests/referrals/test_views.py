@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from referrals.states import CaseStatus
 from ..factories import ContactFactory
 from .factories import (
     CHILD_NAME,
+    SUMMARY,
     FamilyMemberFactory,
     InvolvedAgencyFactory,
     OtherProcessFactory,
@@ -868,3 +870,25 @@ def test_task_list_says_nothing_of_a_due_date_before_awareness_is_entered(client
 
     assert "Submit this referral by" not in content
     assert "This referral is late" not in content
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("referrals:create", []),
+        ("referrals:edit", ["summary"]),
+        ("referrals:submit", []),
+        ("referrals:withdraw_draft", []),
+    ],
+)
+def test_changes_need_the_csrf_token(author, draft, name, args):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(author)
+    url = reverse(name, args=[draft.pk, *args]) if name != "referrals:create" else reverse(name)
+
+    response = client.post(url, {"summary_of_events": "Forged", "action": "continue"})
+
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert (draft.status, draft.summary_of_events) == (CaseStatus.DRAFT, SUMMARY)
+    assert Referral.objects.count() == 1
