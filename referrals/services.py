@@ -228,6 +228,7 @@ def referral_submit(*, referral: Referral, by, now=None, request=None) -> Referr
     sends nothing.
     """
     from deadlines.services import deadlines_open_for_referral
+    from referrals.lifecycle_services import case_transition_log
 
     now = now or timezone.now()
     locked = _lock(referral)
@@ -245,6 +246,8 @@ def referral_submit(*, referral: Referral, by, now=None, request=None) -> Referr
     locked.updated_at = now
     locked.submit()
     locked.save()
+    # Submission starts the case's transition log, like every later move.
+    case_transition_log(referral=locked, name="submit", from_status=CaseStatus.DRAFT, by=by, now=now)
     audit_record(
         actor=by,
         action="referral.submitted",

@@ -201,6 +201,13 @@ def test_referral_submit_gives_reference_and_records_submission(
     assert opened_deadlines == [(draft.pk, CaseStatus.SUBMITTED, practitioner.pk, NOW)]
 
 
+def test_referral_submit_starts_the_transition_log(draft, practitioner, contacts, opened_deadlines):
+    referral_submit(referral=draft, by=practitioner, now=NOW)
+
+    rows = list(draft.transitions.values_list("name", "from_status", "to_status", "by", "at"))
+    assert rows == [("submit", CaseStatus.DRAFT, CaseStatus.SUBMITTED, practitioner.pk, NOW)]
+
+
 def test_referral_submit_references_are_sequential_per_year(practitioner, contacts, opened_deadlines):
     first, second, next_year = (ReferralFactory(created_by=practitioner) for _ in range(3))
 
