@@ -13,6 +13,6 @@ app.autodiscover_tasks(["cspr.notifications", "referrals", "rapidreview", "deadl
 def _make_broker_folders(sender, **kwargs):
     # kombu's filesystem transport expects its folders to exist already.
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
