@@ -114,7 +114,12 @@ class RecommendationForm(TokenForm):
         help_text="Select all that apply. Their safeguarding leads are told and record progress.",
         message="Select the agencies the recommendation is for",
     )
-    due_on = date_field("Done by")
+    due_on = date_field(
+        "Date it must be done by",
+        label="Done by",
+        tense="any",
+        help_text="The date the final report gives. For example, 31 3 2027",
+    )
 
     def layout(self):
         return [Field.textarea("required_action", rows=5), Field.checkboxes("agencies"), Field("due_on")]
@@ -151,7 +156,7 @@ class PublicationPlanForm(CaseForm):
 
     planned_on = date_field(
         "Planned publication date",
-        future=True,
+        tense="future",
         help_text="The final report must reach the National Panel and the Secretary of State at least "
         "7 working days before. For example, 27 3 2026",
     )

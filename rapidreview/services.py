@@ -24,12 +24,12 @@ from cspr.notifications.models import ContactRole
 from deadlines.services import deadline_open
 from referrals.lifecycle_services import (
     CaseActionError,
-    agency_leads,
     case_check_drive,
     case_lock,
     case_notify,
     date_problems,
     deadline_met_on,
+    leads_notify,
     long_date,
     raise_problems,
 )
@@ -74,12 +74,14 @@ def can_update_recommendation(recommendation: Recommendation, user) -> bool:
 def case_note_add(*, referral, text: str, token, by, now=None) -> CaseNote:
     """Add a subgroup member's note to the case. Chair, members and coordinator."""
     now = now or timezone.now()
-    existing = CaseNote.objects.filter(token=token).first()
-    if existing is not None:
-        return existing
     case = case_lock(referral)
     if not can_add_note(by):
         raise CaseActionError("Only the subgroup chair, its members and the coordinator can add notes")
+    # The token is looked up under the case's lock, so a second post of the same form
+    # waits for the first to commit and then finds its row.
+    existing = CaseNote.objects.filter(token=token).first()
+    if existing is not None:
+        return existing
     if case.status not in NOTE_STATES:
         raise CaseActionError(f"Notes cannot be added: the case’s status is “{case.get_status_display()}”")
     if not (text or "").strip():
@@ -95,11 +97,11 @@ def involvement_record(
 ) -> Involvement:
     """Log one contribution of practitioners or the family to the local review (§10)."""
     now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_drive(case, by, allowed=LOCAL_REVIEW_STATES, what="log involvement in the local review")
     existing = Involvement.objects.filter(token=token).first()
     if existing is not None:
         return existing
-    case = case_lock(referral)
-    case_check_drive(case, by, allowed=LOCAL_REVIEW_STATES, what="log involvement in the local review")
     local = LocalReview.objects.get(referral=case)
     problems: dict = {}
     if kind not in Involvement.Kind.values:
@@ -219,19 +221,26 @@ def recommendation_add(*, referral, required_action: str, agencies, due_on: date
     Tells the safeguarding leads of those agencies, who record progress until it is done.
     """
     now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_drive(case, by, allowed=RECOMMENDATION_STATES, what="add a recommendation")
     existing = Recommendation.objects.filter(token=token).first()
     if existing is not None:
         return existing
-    case = case_lock(referral)
-    case_check_drive(case, by, allowed=RECOMMENDATION_STATES, what="add a recommendation")
     agencies = list(agencies)
     problems: dict = {}
     if not (required_action or "").strip():
         problems["required_action"] = "Enter what the recommendation requires"
     if not agencies:
         problems["agencies"] = "Select the agencies the recommendation is for"
+    first_report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
     if due_on is None:
         problems["due_on"] = "Enter the date it must be done by"
+    elif first_report is not None and due_on < first_report.received_on:
+        # A recommendation comes from the final report, so it cannot fall due before it.
+        problems["due_on"] = (
+            "The date it must be done by must be on or after the date the final report was "
+            f"received ({long_date(first_report.received_on)})"
+        )
     raise_problems(problems)
     number = (
         Recommendation.objects.filter(referral=case)
@@ -258,19 +267,31 @@ def recommendation_add(*, referral, required_action: str, agencies, due_on: date
         f"agenc{'y' if len(agencies) == 1 else 'ies'}, due {long_date(due_on)}",
         now=now,
     )
+    link = _recommendation_link()
     case_notify(
         case,
         event="recommendation-added",
         event_label=f"recommendation {number} of the local review",
         now=now,
         contact_roles=(ContactRole.COORDINATOR,),
-        users=agency_leads(agencies),
         referrer=False,
+        action_label="the agencies it names record their progress until it is done",
+        due_date=due_on,
+        key_suffix=f":{number}",
+        template="case_recommendation",
+        link_path=link,
+    )
+    leads_notify(
+        case,
+        agencies=agencies,
+        event="recommendation-added",
+        event_label=f"recommendation {number} of the local review",
+        now=now,
         action_label="record your agency’s progress on it until it is done",
         due_date=due_on,
         key_suffix=f":{number}",
         template="case_recommendation",
-        link_path=_recommendation_link(),
+        link_path=link,
     )
     return recommendation
 
@@ -281,9 +302,6 @@ def recommendation_update(
 ) -> RecommendationUpdate:
     """Record an agency's progress on a recommendation and set its status."""
     now = now or timezone.now()
-    existing = RecommendationUpdate.objects.filter(token=token).first()
-    if existing is not None:
-        return existing
     case = case_lock(recommendation.referral)
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if not can_update_recommendation(recommendation, by):
@@ -293,6 +311,9 @@ def recommendation_update(
         )
     if case.status == S.CLOSED:
         raise CaseActionError("This case is closed")
+    existing = RecommendationUpdate.objects.filter(token=token).first()
+    if existing is not None:
+        return existing
     problems: dict = {}
     if status not in Recommendation.Status.values:
         problems["status"] = "Select the recommendation’s status"

@@ -21,12 +21,13 @@ from .models import Referral
 
 
 class CaseDateField(GovDateField):
-    """A date of something that has happened (today or before), or, with `future=True`,
-    of something planned (after today). The services check the order of dates."""
+    """A date of something that has happened (`tense="past"`: today or before), of something
+    planned (`"future"`: after today), or a target that may fall either side (`"any"`).
+    The services check the order of dates."""
 
-    def __init__(self, *, name: str, future: bool = False, **kwargs):
+    def __init__(self, *, name: str, tense: str = "past", **kwargs):
         super().__init__(name=name, **kwargs)
-        self.future = future
+        self.tense = tense
         self.error_messages["required"] = f"Enter the {name[0].lower()}{name[1:]}"
 
     def clean(self, value):
@@ -35,22 +36,22 @@ class CaseDateField(GovDateField):
             return day
         today = timezone.localdate()
         what = f"The {self.name[0].lower()}{self.name[1:]}"
-        if self.future and day <= today:
+        if self.tense == "future" and day <= today:
             raise forms.ValidationError(f"{what} must be in the future", code="not_future")
-        if not self.future and day > today:
+        if self.tense == "past" and day > today:
             raise forms.ValidationError(f"{what} must be today or in the past", code="future")
         return day
 
 
 def date_field(
-    name: str, *, required: bool = True, help_text: str = "", future: bool = False, label: str = ""
+    name: str, *, required: bool = True, help_text: str = "", tense: str = "past", label: str = ""
 ) -> CaseDateField:
     """A GOV.UK date input; `name` is how messages name it ("Date of the decision")."""
     return CaseDateField(
         name=name,
         label=label or name,
         required=required,
-        future=future,
+        tense=tense,
         help_text=help_text or "For example, 27 3 2026",
     )
 

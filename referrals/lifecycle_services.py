@@ -28,7 +28,12 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from cspr.accounts.roles import Role
 from cspr.audit.services import audit_record
 from cspr.notifications.models import ContactRole
-from cspr.notifications.services import notification_queue, recipient_for_user, recipients_for_contact_roles
+from cspr.notifications.services import (
+    Recipient,
+    notification_queue,
+    recipient_for_user,
+    recipients_for_contact_roles,
+)
 from deadlines import calendar
 from deadlines.models import Deadline
 from deadlines.services import (
@@ -162,6 +167,16 @@ def agency_leads(agencies):
     )
 
 
+def referrer_recipient(case: Referral) -> Recipient | None:
+    """The referrer: their account's address, or the one on the form if the account has none."""
+    if not case.created_by_id:
+        return None
+    recipient = recipient_for_user(case.created_by)
+    if recipient.email or not case.referrer_email:
+        return recipient
+    return Recipient(email=case.referrer_email, name=recipient.name, user=case.created_by)
+
+
 def case_notify(
     case: Referral,
     *,
@@ -180,22 +195,31 @@ def case_notify(
     """Queue the event's emails: the contacts in `contact_roles`, `users`, and the referrer.
 
     The context carries only the reference, what happened, the status, what is needed
-    and by when, and a link: never a child's or family's details.
+    and by when, and a link: never a child's or family's details. What is needed is the
+    subgroup's work, so the referrer's email says what happened without it.
     """
     recipients = list(recipients_for_contact_roles(*contact_roles)) if contact_roles else []
     recipients += [recipient_for_user(user) for user in users]
-    if referrer and case.created_by_id:
-        recipients.append(recipient_for_user(case.created_by))
     context = {
         "reference": case.reference or "",
         "event_label": event_label,
         "status_label": case.get_status_display(),
         "link_path": link_path or case_link_path(case),
     }
+    told = referrer_recipient(case) if referrer else None
+    rows = []
+    if told is not None and (action_label or due_date):
+        rows += _queue(case, event, key_suffix, [told], template, context, now)
+    elif told is not None:
+        recipients.append(told)
     if action_label:
-        context["action_label"] = action_label
+        context = {**context, "action_label": action_label}
     if due_date:
-        context["due_date"] = long_date(due_date)
+        context = {**context, "due_date": long_date(due_date)}
+    return rows + _queue(case, event, key_suffix, recipients, template, context, now)
+
+
+def _queue(case, event, key_suffix, recipients, template, context, now):
     return notification_queue(
         event=event,
         event_key=f"{event}:{case.pk}{key_suffix}",
@@ -205,6 +229,46 @@ def case_notify(
         context=context,
         now=now,
     )
+
+
+def leads_notify(
+    case: Referral,
+    *,
+    agencies,
+    event: str,
+    event_label: str,
+    now,
+    action_label: str = "",
+    due_date: date | None = None,
+    template: str = "case_participation",
+    link_path: str = "",
+    key_suffix: str = "",
+):
+    """Tell the safeguarding leads of these agencies, each with their agency's name.
+
+    A lead sees only their own agency's referrals, so the link goes to the case only when
+    they can open it (or to `link_path`), and to their home page otherwise.
+    """
+    rows = []
+    for lead in agency_leads(agencies).select_related("agency"):
+        if link_path:
+            path = link_path
+        elif Referral.objects.visible_to(lead).filter(pk=case.pk).exists():
+            path = case_link_path(case)
+        else:
+            path = reverse("home")
+        context = {
+            "reference": case.reference or "",
+            "event_label": event_label,
+            "agency_name": lead.agency.name,
+            "link_path": path,
+        }
+        if action_label:
+            context["action_label"] = action_label
+        if due_date:
+            context["due_date"] = long_date(due_date)
+        rows += _queue(case, event, key_suffix, [recipient_for_user(lead)], template, context, now)
+    return rows
 
 
 def _met_at(day: date, now):
@@ -359,8 +423,16 @@ def case_decide(*, referral, decision: SubgroupDecision, organisations=(), by, n
         event_label=f"subgroup decision: {decision.get_outcome_display().lower()}",
         now=now,
         contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
-        users=agency_leads(organisations),
         action_label="start the rapid review" if due else "",
+        due_date=due,
+    )
+    leads_notify(
+        case,
+        agencies=organisations,
+        event="case-decided",
+        event_label="the subgroup will hold a rapid review",
+        now=now,
+        action_label="be ready to give your agency’s information to the rapid review, which starts",
         due_date=due,
     )
     return decision
@@ -549,8 +621,16 @@ def rapid_review_start(*, referral, started_on: date, organisations, by, now=Non
         event="rapid-review-started",
         event_label="the rapid review has started",
         now=now,
-        users=agency_leads(organisations),
-        action_label="contribute to the rapid review and complete it",
+        action_label="gather the organisations’ contributions and complete the rapid review",
+        due_date=deadline.due_date if deadline else None,
+    )
+    leads_notify(
+        case,
+        agencies=organisations,
+        event="rapid-review-started",
+        event_label="the rapid review has started",
+        now=now,
+        action_label="give your agency’s contribution to the rapid review, which must be completed",
         due_date=deadline.due_date if deadline else None,
     )
     return review
@@ -823,7 +903,8 @@ def lcspr_commission(
         ),
         action_label=""
         if informed_on
-        else "inform the National Panel, Ofsted and DfE, with the reviewer’s name",
+        else "the quality assurance service leader to inform the National Panel, Ofsted and DfE, with "
+        "the reviewer’s name",
         due_date=None if informed_on or inform is None else inform.due_date,
     )
     return local
@@ -1086,12 +1167,13 @@ def case_publish(
     from rapidreview.models import Recommendation
 
     agencies = {a for r in Recommendation.objects.filter(referral=case) for a in r.agencies.all()}
+    published = (
+        "the final report has been published" if full_report else "the improvements have been published"
+    )
     case_notify(
         case,
         event="published",
-        event_label="the final report has been published"
-        if full_report
-        else "the improvements have been published",
+        event_label=published,
         now=now,
         contact_roles=(
             ContactRole.COORDINATOR,
@@ -1099,7 +1181,17 @@ def case_publish(
             ContactRole.LA_DIRECTOR,
             ContactRole.LA_ASSISTANT_DIRECTOR,
         ),
-        users=agency_leads(agencies),
+    )
+    # Agencies with recommendations keep reporting progress after publication.
+    leads_notify(
+        case,
+        agencies=agencies,
+        event="published",
+        event_label=published,
+        now=now,
+        action_label="record your agency’s progress on its recommendations until each is done",
+        template="case_recommendation",
+        link_path=reverse("rapidreview:recommendations"),
     )
     return row
 

@@ -3,12 +3,15 @@ serves them one after the other, one wins, the other is told why, nothing is hal
 
 import threading
 import time
+import uuid
 
 import pytest
 from django.db import connection
 
 from cspr.accounts.roles import Role
-from rapidreview.models import RapidReview
+from cspr.audit.models import AuditEvent
+from rapidreview import services as review_services
+from rapidreview.models import CaseNote, RapidReview
 from referrals import lifecycle_services
 from referrals.lifecycle_models import CaseTransition, SubgroupDecision
 from referrals.lifecycle_services import CaseActionError
@@ -33,6 +36,11 @@ def run_together(monkeypatch, *calls):
         time.sleep(0.4)
 
     monkeypatch.setattr(lifecycle_services, "case_check_move", slow_check)
+    return run_threads(*calls)
+
+
+def run_threads(*calls):
+    """Run the calls in threads released together; returns each call's result or error."""
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)
 
@@ -100,3 +108,31 @@ def test_two_chairs_recording_different_decisions_at_once(
     expected = S.RAPID_REVIEW_AGREED if decision.outcome == "rapid_review" else S.NO_REVIEW
     assert case.status == expected
     assert CaseTransition.objects.filter(referral=case).count() == 1
+
+
+def test_one_note_posted_twice_at_once_is_added_once(monkeypatch, member, practitioner, contacts):
+    """A double click sends the same form twice at the same moment: the second post waits
+    for the first under the case's lock, then finds its row by the form's token."""
+    need_postgresql()
+    case = submitted_case(author=practitioner)
+    original = review_services.can_add_note
+
+    def slow_check(user):
+        allowed = original(user)
+        time.sleep(0.4)
+        return allowed
+
+    monkeypatch.setattr(review_services, "can_add_note", slow_check)
+    token = uuid.uuid4()
+
+    def post():
+        return review_services.case_note_add(
+            referral=Referral(pk=case.pk), text="Police hold CCTV", token=token, by=member
+        )
+
+    results = run_threads(post, post)
+
+    assert [type(result) for result in results] == [CaseNote, CaseNote]
+    assert results[0].pk == results[1].pk
+    assert CaseNote.objects.filter(referral=case).count() == 1
+    assert AuditEvent.objects.for_object(case).filter(action="case.note_added").count() == 1

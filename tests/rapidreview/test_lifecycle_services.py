@@ -570,3 +570,112 @@ def test_forms_posted_twice_add_one_row(chair, practitioner, contacts, agency):
     assert Recommendation.objects.filter(referral=case).count() == 1
     # One email per recipient (here the coordinator's contact), not one per post.
     assert recipients(case, "recommendation-added") == [f"{ContactRole.COORDINATOR}@example.org"]
+
+
+# --- who is told what -----------------------------------------------------------------
+
+
+def test_the_referrer_is_told_what_happened_but_not_given_the_subgroups_work(case, chair):
+    decide(case, chair)
+
+    mine = Notification.objects.get(
+        case_reference=case.reference, event="case-decided", recipient_email=case.created_by.email
+    )
+    coordinators = Notification.objects.get(
+        case_reference=case.reference,
+        event="case-decided",
+        recipient_email=f"{ContactRole.COORDINATOR}@example.org",
+    )
+    assert "action_label" not in mine.context and "due_date" not in mine.context
+    assert coordinators.context["action_label"] == "start the rapid review"
+    _subject, body = notification_render(mine)
+    assert "What is needed" not in body
+    assert "subgroup decision: hold a rapid review" in body
+
+
+def test_the_referrer_without_an_account_address_is_told_at_the_forms_address(chair, make_user, contacts):
+    author = make_user(Role.PRACTITIONER, username="noaddress", email="")
+    case = submitted_case(author=author, referrer_email="referrer.on.form@example.org")
+
+    decide(case, chair)
+
+    assert "referrer.on.form@example.org" in recipients(case, "case-decided")
+
+
+def test_leads_of_taking_part_agencies_get_their_own_email_and_a_link_they_can_open(
+    case, chair, make_user, health, agency_lead
+):
+    health_lead = make_user(
+        Role.AGENCY_LEAD, username="healthlead", email="healthlead@example.org", agency_obj=health
+    )
+
+    decide(case, chair, organisations=[case.agency, health])
+    services.rapid_review_start(
+        referral=case, started_on=today(), organisations=[case.agency, health], by=chair
+    )
+
+    for event in ("case-decided", "rapid-review-started"):
+        own = Notification.objects.get(
+            case_reference=case.reference, event=event, recipient_email=agency_lead.email
+        )
+        other = Notification.objects.get(
+            case_reference=case.reference, event=event, recipient_email=health_lead.email
+        )
+        assert (own.template, own.context["agency_name"]) == ("case_participation", case.agency.name)
+        assert own.context["link_path"] == f"/referrals/{case.pk}/"
+        # The health lead cannot open another agency's referral: the link goes home instead.
+        assert (other.context["agency_name"], other.context["link_path"]) == (health.name, "/")
+    _subject, body = notification_render(other)
+    assert f"{health.name} is one of the organisations taking part." in body
+    assert "give your agency’s contribution to the rapid review, which must be completed by" in body
+    assert "https://cspr.example.org/\n" in body
+
+
+def test_publication_sends_the_recommendations_agencies_to_their_list(
+    chair, practitioner, contacts, agency, other_lead, other_agency
+):
+    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
+    review_services.recommendation_add(
+        referral=case,
+        required_action="Audit",
+        agencies=[other_agency],
+        due_on=today() + timedelta(days=90),
+        token=uuid.uuid4(),
+        by=chair,
+    )
+
+    STEPS["publish_report"](case, chair)
+
+    told = Notification.objects.get(
+        case_reference=case.reference, event="published", recipient_email=other_lead.email
+    )
+    assert told.context["link_path"] == "/reviews/recommendations/"
+    assert told.context["agency_name"] == other_agency.name
+
+
+def test_a_recommendation_may_fall_due_in_the_future_but_not_before_the_report(chair, practitioner, contacts):
+    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
+
+    later = review_services.recommendation_add(
+        referral=case,
+        required_action="Audit",
+        agencies=[case.agency],
+        due_on=today() + timedelta(days=200),
+        token=uuid.uuid4(),
+        by=chair,
+    )
+    with pytest.raises(CaseActionError) as error:
+        review_services.recommendation_add(
+            referral=case,
+            required_action="Audit",
+            agencies=[case.agency],
+            due_on=today() - timedelta(days=1),
+            token=uuid.uuid4(),
+            by=chair,
+        )
+
+    assert later.due_on == today() + timedelta(days=200)
+    assert error.value.problems == {
+        "due_on": "The date it must be done by must be on or after the date the final report was received "
+        f"({services.long_date(today())})"
+    }

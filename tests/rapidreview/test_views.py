@@ -376,3 +376,24 @@ def test_recommendation_forms_send_their_one_time_token(chair, practitioner, con
         reverse("rapidreview:recommendation_update", args=[recommendation.pk]),
     ):
         assert re.search(r'name="token" value="[0-9a-f-]{36}"', client.get(url).content.decode()), url
+
+
+def test_recommendation_due_in_the_future_is_added_through_the_screen(
+    chair, practitioner, contacts, agency, client
+):
+    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
+    client.force_login(chair)
+    due = today() + timedelta(days=120)
+
+    response = client.post(
+        reverse("referrals:case_action", args=[case.pk, "add-recommendation"]),
+        {
+            "required_action": "Audit information sharing between health visiting and schools.",
+            "agencies": [str(agency.pk)],
+            **date_fields("due_on", due),
+            "token": str(uuid.uuid4()),
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(Recommendation.objects.filter(referral=case).values_list("due_on", flat=True)) == [due]
