@@ -76,8 +76,26 @@ class ReferralAdmin(CaseLifecycleAdminMixin, AuditedAdminMixin, admin.ModelAdmin
         "sections_saved",
         # Linking a duplicate is a lifecycle action (deadlines close with it).
         "duplicate_of",
+        # The deadlines are counted from these: the LA awareness date moves them through
+        # its own audited service (the case page's form), the others were fixed at
+        # submission. The agency decides which agency lead sees the case.
+        "la_aware_on",
+        "incident_date",
+        "aware_at",
+        "looked_after_death",
+        "agency",
     )
     inlines = (FamilyMemberInline, InvolvedAgencyInline, OtherProcessInline)
+
+    def get_queryset(self, request):
+        # Nobody sees another person's draft, administrators included: a draft (or one
+        # withdrawn before it was ever submitted) stays its author's until submitted.
+        return super().get_queryset(request).submitted()
+
+    def has_add_permission(self, request):
+        # Referrals are made by practitioners in the application, which opens their
+        # deadlines and tells the partnership; one added here would do neither.
+        return False
 
     @admin.display(description="reference", ordering="reference")
     def audit_label(self, obj):
