@@ -184,3 +184,8 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would leave no trace of the address; turning it off (the action
+        # above) goes through the audited service and keeps the row for the record.
+        return False

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
-from deadlines.models import ClosureDay, Deadline, DeadlineRule
-from deadlines.services import calendar_day_save
+from deadlines.models import CalendarFeedToken, ClosureDay, Deadline, DeadlineRule
+from deadlines.services import calendar_day_save, calendar_feed_token_create
 
 from .factories import at, submitted_case
 
@@ -162,3 +162,27 @@ def test_rule_pages_render(admin_client):
     rule = DeadlineRule.objects.get(code="final_report_to_panel_sos")
     html = admin_client.get(reverse("admin:deadlines_deadlinerule_change", args=[rule.pk])).content.decode()
     assert "Remind users with these roles" in html
+
+
+def test_calendar_addresses_are_turned_off_in_admin_never_deleted(admin_client, coordinator):
+    token = calendar_feed_token_create(user=coordinator)
+    changelist = reverse("admin:deadlines_calendarfeedtoken_changelist")
+
+    delete = admin_client.post(
+        reverse("admin:deadlines_calendarfeedtoken_delete", args=[token.pk]), {"post": "yes"}
+    )
+    bulk_delete = admin_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [token.pk], "post": "yes"}
+    )
+
+    assert delete.status_code == 403
+    assert bulk_delete.status_code in (200, 302)  # the admin's "no such action" answer
+    assert CalendarFeedToken.objects.filter(pk=token.pk, revoked_at__isnull=True).exists()
+    action_choices = admin_client.get(changelist).context["action_form"].fields["action"].choices
+    assert {name for name, _label in action_choices} == {"", "revoke"}
+
+    revoke = admin_client.post(changelist, {"action": "revoke", "_selected_action": [token.pk]})
+
+    assert revoke.status_code == 302
+    assert CalendarFeedToken.objects.get(pk=token.pk).revoked_at is not None
+    assert AuditEvent.objects.for_object(token).filter(action="calendar_feed.revoked").count() == 1
