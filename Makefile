@@ -33,6 +33,9 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# The local development server runs with DEBUG on; everything else runs as in production.
+run seed: export DEBUG ?= True
+
 run: install assets seed
 	@echo ""
 	@echo "Starting web, worker and beat. Open http://$(HOST):$(PORT)/ (Ctrl+C stops all three)."

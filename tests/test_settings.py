@@ -17,7 +17,11 @@ SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL", "
 
 
 def run(env_overrides, *args):
-    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith("DJANGO_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in SERVICE_VARS and not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_"))
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "cspr.settings", **env_overrides})
     return subprocess.run(
         [sys.executable, *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60
@@ -35,6 +39,7 @@ def test_settings_with_no_environment_use_embedded_defaults():
     assert (loaded["tz"], loaded["use_tz"]) == ("Europe/London", True)
     assert loaded["partnership"] == "North Somerset Safeguarding Children Partnership"
     assert loaded["idle"] == 30
+    assert loaded["debug"] is False
 
 
 def test_settings_with_service_urls_use_the_services():
@@ -72,3 +77,21 @@ def test_production_settings_pass_check_deploy():
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_the_published_example_secret_key():
+    result = run(
+        {"DEBUG": "False", "SECRET_KEY": "change-me-to-a-long-random-string-of-50-or-more-characters"},
+        "-c",
+        PROBE,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is the example value from .env.example" in result.stderr
+
+
+def test_without_secret_key_every_process_shares_one_generated_key():
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
+    first, second = run({}, "-c", probe), run({}, "-c", probe)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert len(first.stdout.strip()) >= 50

@@ -1,14 +1,21 @@
+from django.conf import settings
 from django.utils import timezone
 
 from .models import AuditEvent
 
 
 def client_ip(request) -> str | None:
+    """The client's address: the connection's own, or, behind TRUSTED_PROXY_COUNT proxies of
+    ours, the address the outermost of them saw. Entries a client wrote itself are ignored."""
     if request is None:
         return None
-    # Behind the compose stack's proxy the first forwarded address is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(*, actor, action: str, obj=None, summary: str = "", request=None, now=None) -> AuditEvent:

@@ -1,10 +1,14 @@
 from django.contrib import admin
 
+from cspr.audit.admin_mixins import AuditedAdminMixin
+
 from .models import Contact, Notification
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Contacts decide who receives case emails, so every change is audited."""
+
     list_display = ("name", "role", "agency", "email", "active")
     list_filter = ("role", "agency", "active")
     search_fields = ("name", "email")

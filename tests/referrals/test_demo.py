@@ -10,7 +10,8 @@ from referrals.states import CaseStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_makes_drafts_and_submitted_referrals_once(role_groups):
+def test_seed_makes_drafts_and_submitted_referrals_once(role_groups, settings):
+    settings.DEBUG = True  # seed_demo is for development installations
     call_command("seed_demo", stdout=StringIO())
 
     demo.seed()

@@ -2,7 +2,8 @@
 
 import os
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cspr.accounts.models import Agency, User
@@ -53,7 +54,22 @@ CONTACTS = [
 class Command(BaseCommand):
     help = "Create demo agencies, one user per role and example.org contacts (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (a training installation); needs DEMO_PASSWORD set.",
+        )
+
     def handle(self, *args, **options):
+        # Demo accounts include an administrator; on a live system they would be a way in.
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates demo accounts, including an administrator, and only runs with "
+                "DEBUG on. For a training installation use --force with DEMO_PASSWORD set."
+            )
+        if not settings.DEBUG and not os.environ.get("DEMO_PASSWORD"):
+            raise CommandError("With DEBUG off, set DEMO_PASSWORD: the default demo password is public.")
         password = os.environ.get("DEMO_PASSWORD", "demo-cspr-2026")
         with transaction.atomic():
             sync_role_groups()

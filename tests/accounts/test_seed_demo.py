@@ -1,0 +1,43 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cspr.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert not User.objects.filter(username="admin").exists()
+
+
+def test_seed_demo_forced_with_debug_off_needs_its_own_password(settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+
+    with pytest.raises(CommandError, match="set DEMO_PASSWORD"):
+        call_command("seed_demo", "--force", stdout=StringIO())
+
+    monkeypatch.setenv("DEMO_PASSWORD", "training-only-Pa55word")
+    call_command("seed_demo", "--force", stdout=StringIO())
+
+    assert User.objects.get(username="admin").check_password("training-only-Pa55word")
+
+
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    assert (
+        User.objects.filter(
+            username__in=["practitioner", "lead", "chair", "member", "coordinator", "admin"]
+        ).count()
+        == 6
+    )
