@@ -1,11 +1,12 @@
 """Review records in admin, read-only: they change only through the lifecycle's services,
-which the referral's admin page offers as buttons."""
+which the referral's admin page offers as buttons. Opening one is audited as a read of
+its case."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from referrals.lifecycle_admin import ReadOnlyAdminMixin
+from referrals.lifecycle_admin import CaseRecordAdminMixin, ReadOnlyAdminMixin
 
 from .models import (
     CaseNote,
@@ -20,27 +21,27 @@ from .models import (
 
 
 @admin.register(RapidReview)
-class RapidReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RapidReviewAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
     list_display = ("referral", "started_on", "completed_on", "recommendation", "sent_to_panel_on")
     list_filter = ("recommendation",)
     search_fields = ("referral__reference",)
 
 
 @admin.register(LocalReview)
-class LocalReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LocalReviewAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
     list_display = ("referral", "reviewer_name", "decided_on", "informed_on", "started_on")
     search_fields = ("referral__reference", "reviewer_name")
 
 
 @admin.register(Involvement)
-class InvolvementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class InvolvementAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
     list_display = ("referral", "kind", "happened_on", "method")
     list_filter = ("kind", "method")
     search_fields = ("referral__reference",)
 
 
 @admin.register(FinalReport)
-class FinalReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FinalReportAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
     list_display = ("referral", "original_name", "kind", "size", "received_on", "uploaded_at")
     search_fields = ("referral__reference", "original_name")
     # The stored file is never linked directly: only the audited download view serves it.
@@ -63,7 +64,7 @@ class RecommendationUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RecommendationAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
     list_display = ("referral", "number", "due_on", "status")
     list_filter = ("status", "agencies")
     search_fields = ("referral__reference",)
@@ -71,12 +72,12 @@ class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PublicationAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
     list_display = ("referral", "planned_on", "sent_to_panel_sos_on", "published_on", "full_report_published")
     search_fields = ("referral__reference",)
 
 
 @admin.register(CaseNote)
-class CaseNoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseNoteAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
     list_display = ("referral", "author", "created_at")
     search_fields = ("referral__reference",)

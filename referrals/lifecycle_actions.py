@@ -280,6 +280,7 @@ ACTIONS: dict[str, CaseAction] = {
             run=_run_commission,
             success="The local review has been commissioned",
             transitions=("commission_local_review",),
+            context_template="rapidreview/_next_step_context.html",
             intro="The local authority service leader for quality assurance informs the National "
             "Panel, Ofsted "
             "and DfE as soon as a local review is decided, with the reviewer’s name. The review is completed "
@@ -298,6 +299,7 @@ ACTIONS: dict[str, CaseAction] = {
             ),
             success="The national review has been recorded",
             transitions=("refer_to_national_review",),
+            context_template="rapidreview/_next_step_context.html",
             intro="Use this when the National Panel will review the case because it raises issues "
             "that are complex "
             "or of national importance, including when new information comes to light during a local review.",
@@ -315,6 +317,10 @@ ACTIONS: dict[str, CaseAction] = {
             ),
             success="The decision that there will be no further review has been recorded",
             transitions=("decide_no_further_review",),
+            context_template="rapidreview/_next_step_context.html",
+            intro="Use this when the safeguarding partners decide, after the rapid review, that neither "
+            "a local nor a national review is needed. The rapid review’s learning is still shared with "
+            "the agencies.",
         ),
         CaseAction(
             slug="record-informed",

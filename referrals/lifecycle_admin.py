@@ -15,7 +15,7 @@ from cspr.audit.services import audit_record
 from .lifecycle_actions import ACTIONS, actions_for
 from .lifecycle_models import CaseTransition, SubgroupDecision
 from .lifecycle_services import CaseActionError
-from .lifecycle_views import not_offered_message, put_errors_on_form
+from .lifecycle_views import is_repeat_of_own_move, not_offered_message, put_errors_on_form
 
 
 class ReadOnlyAdminMixin:
@@ -29,6 +29,23 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class CaseRecordAdminMixin(ReadOnlyAdminMixin):
+    """A case's record in admin: read-only, and opening it is a read of the case, audited as
+    in the application (the rows hold the subgroup's deliberations)."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and self.has_view_permission(request, obj):
+            audit_record(
+                actor=request.user,
+                action="case.viewed",
+                obj=obj.referral,
+                summary=f"Administration: {self.model._meta.verbose_name} opened",
+                request=request,
+            )
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
 
 class CaseTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -80,6 +97,9 @@ class CaseLifecycleAdminMixin:
                 try:
                     spec.run(form, case, request.user)
                 except CaseActionError as error:
+                    if is_repeat_of_own_move(spec, case, request.user):
+                        self.message_user(request, spec.success, messages.SUCCESS)
+                        return redirect(change_url)
                     put_errors_on_form(form, error)
                 else:
                     self.message_user(request, spec.success, messages.SUCCESS)
@@ -109,14 +129,14 @@ class CaseLifecycleAdminMixin:
 
 
 @admin.register(SubgroupDecision)
-class SubgroupDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SubgroupDecisionAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
     list_display = ("referral", "outcome", "decided_on", "recorded_by")
     list_filter = ("outcome",)
     search_fields = ("referral__reference",)
 
 
 @admin.register(CaseTransition)
-class CaseTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseTransitionAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
     list_display = ("at", "referral", "from_status", "to_status", "by")
     list_filter = ("to_status",)
     search_fields = ("referral__reference",)

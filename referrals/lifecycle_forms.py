@@ -139,9 +139,9 @@ class DecisionForm(CaseForm):
     )
     decided_on = date_field("Date of the decision")
     rationale = text_field(
-        "Rationale",
-        help_text="Why the subgroup reached this decision. It is shared with the referrer and, "
-        "appropriately, with the family.",
+        "Why did the subgroup reach this decision?",
+        help_text="The reasons are communicated to the referrer and, appropriately, to the family. "
+        "Here, only the subgroup and the coordinator can read them.",
         message="The decision needs a rationale",
         rows=6,
     )

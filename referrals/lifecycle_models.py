@@ -114,7 +114,7 @@ class CaseTransition(models.Model):
         indexes = [models.Index(fields=["referral", "at"])]
 
     def __str__(self):
-        return f"{self.referral_id}: {self.from_status} → {self.to_status}"
+        return f"{self.from_label} → {self.to_label}"
 
     @property
     def from_label(self) -> str:

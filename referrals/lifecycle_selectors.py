@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
 from deadlines.models import Deadline
 from rapidreview.models import (
@@ -120,9 +121,13 @@ def case_panel(case: Referral, user) -> dict:
     rapid_review = RapidReview.objects.filter(referral=case).prefetch_related("organisations").first()
     local_review = LocalReview.objects.filter(referral=case).first()
     publication = Publication.objects.filter(referral=case).first()
-    recommendations = list(
-        Recommendation.objects.filter(referral=case).prefetch_related("agencies", "updates__by")
-    )
+    recommendations = Recommendation.objects.filter(referral=case)
+    published_in_full = bool(publication and publication.published_on and publication.full_report_published)
+    if not (deliberations or published_in_full):
+        # Until the full report is published, its recommendations are the subgroup's; an
+        # agency lead sees the ones their agency must act on.
+        recommendations = recommendations.filter(pk__in=Recommendation.objects.visible_to(user).values("pk"))
+    recommendations = list(recommendations.prefetch_related("agencies", "updates__by"))
     actions = actions_for(case, user) if user.is_partnership else []
     moves = [(action, action.blockers(case)) for action in actions if action.moves_case]
     visible = Referral.objects.visible_to(user)
@@ -134,6 +139,8 @@ def case_panel(case: Referral, user) -> dict:
         "local_review": local_review,
         "publication": publication,
         "recommendations": recommendations,
+        "published_in_full": published_in_full,
+        "records_progress": user.has_role(Role.CHAIR, Role.COORDINATOR, Role.AGENCY_LEAD),
         "involvement": list(Involvement.objects.filter(referral=case)) if deliberations else [],
         "reports": list(FinalReport.objects.filter(referral=case)) if deliberations else [],
         "notes": list(CaseNote.objects.filter(referral=case).select_related("author"))

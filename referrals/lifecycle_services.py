@@ -787,6 +787,14 @@ def _recommended(case) -> str:
     return RapidReview.objects.filter(referral=case).values_list("recommendation", flat=True).first() or ""
 
 
+def _after_rapid_review(case) -> dict:
+    """The next step is decided once the rapid review is complete (§9)."""
+    from rapidreview.models import RapidReview
+
+    completed_on = RapidReview.objects.filter(referral=case).values_list("completed_on", flat=True).first()
+    return {"not_before": completed_on, "not_before_label": "the date the rapid review was completed"}
+
+
 def _differs_problem(case, chosen: str, rationale: str, problems: dict) -> None:
     """A step other than the rapid review's recommendation needs its reason written down."""
     from rapidreview.models import NextStep
@@ -965,7 +973,12 @@ def case_escalate_to_national(*, referral, decided_on: date, rationale: str, by,
     case_check_move(case, "refer_to_national_review", by)
     problems: dict = {}
     date_problems(
-        problems, "decided_on", decided_on, today=timezone.localdate(now), what="date of the decision"
+        problems,
+        "decided_on",
+        decided_on,
+        today=timezone.localdate(now),
+        what="date of the decision",
+        **_after_rapid_review(case),
     )
     if not (rationale or "").strip():
         problems["rationale"] = "Enter why the case goes to a national review"
@@ -1009,7 +1022,12 @@ def case_no_further_review(*, referral, decided_on: date, rationale: str, by, no
     case_check_move(case, "decide_no_further_review", by)
     problems: dict = {}
     date_problems(
-        problems, "decided_on", decided_on, today=timezone.localdate(now), what="date of the decision"
+        problems,
+        "decided_on",
+        decided_on,
+        today=timezone.localdate(now),
+        what="date of the decision",
+        **_after_rapid_review(case),
     )
     if not (rationale or "").strip():
         problems["rationale"] = "Enter why there will be no further review"
@@ -1082,11 +1100,11 @@ def final_report_receive(*, referral, upload, received_on: date, token, by, now=
             now=now,
             details={"received_on": received_on.isoformat(), "report": report.pk, "kind": report.kind},
         )
+        deadline_met_on(case, "complete_local_review", received_on, by=by, now=now)
     except Exception:
         # The rollback forgets the row; the file on disk must go with it.
         report.file.delete(save=False)
         raise
-    deadline_met_on(case, "complete_local_review", received_on, by=by, now=now)
     case_notify(
         case,
         event="final-report-received",

@@ -3,6 +3,8 @@ per action (form → service → back to the case page)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from cspr.audit.services import audit_record
 
 from .lifecycle_actions import ACTIONS
 from .lifecycle_graph import refusal_message
+from .lifecycle_models import CaseTransition
 from .lifecycle_selectors import triage_queue
 from .lifecycle_services import CaseActionError
 from .models import Referral
@@ -55,6 +58,24 @@ def put_errors_on_form(form, error: CaseActionError) -> None:
         form.add_error(target, message)
 
 
+# A second post of a form this soon after the same person made its move is the same
+# click arriving twice (or a resubmitted page), not a new attempt.
+REPEAT_WINDOW = timedelta(minutes=2)
+
+
+def is_repeat_of_own_move(action, case, user) -> bool:
+    """Whether this person has just made this action's move on the case themselves."""
+    if not action.moves_case:
+        return False
+    last = CaseTransition.objects.for_case(case).order_by("-at", "-id").first()
+    return bool(
+        last is not None
+        and last.name in action.transitions
+        and last.by_id == user.pk
+        and timezone.now() - last.at < REPEAT_WINDOW
+    )
+
+
 def not_offered_message(action, case) -> str:
     if action.transitions:
         return refusal_message(action.transitions[0], case.status)
@@ -85,6 +106,10 @@ def case_action(request, pk: int, action: str):
             try:
                 spec.run(form, case, request.user)
             except CaseActionError as error:
+                if is_repeat_of_own_move(spec, case, request.user):
+                    # The first post made the move: show the case as after one click.
+                    messages.success(request, spec.success)
+                    return redirect(detail_url)
                 put_errors_on_form(form, error)
             else:
                 messages.success(request, spec.success)

@@ -69,7 +69,9 @@ def test_chair_takes_a_case_from_triage_to_a_commissioned_local_review(
     expect(page.get_by_role("link", name="The decision needs a rationale")).to_be_visible()
     assert_accessible(page, context="decision form with a problem")
     assert page.get_by_label(case.agency.name).is_checked()
-    page.get_by_label("Rationale").fill("Two agencies held information that was not shared.")
+    page.get_by_label("Why did the subgroup reach this decision?").fill(
+        "Two agencies held information that was not shared."
+    )
     page.get_by_role("button", name="Record the decision").click()
 
     # The case page, and the start of the rapid review

@@ -402,3 +402,61 @@ def test_case_page_hides_deliberations_from_the_referrer(people, contacts, clien
     assert "Chronology agreed by the agencies" not in author_page
     assert "Rapid review complete" in author_page  # the status and outcome are theirs to see
     assert "What you can do" not in author_page
+
+
+@pytest.mark.parametrize(
+    ("role", "before", "after"),
+    [
+        # The subgroup sees every recommendation from the start.
+        ("member", {"For the council", "For the police"}, {"For the council", "For the police"}),
+        # An agency lead sees what their agency must do, then all once the report is published.
+        ("agency_lead", {"For the council"}, {"For the council", "For the police"}),
+        # The referrer sees them once the full report is public.
+        ("practitioner", set(), {"For the council", "For the police"}),
+    ],
+)
+def test_recommendations_on_the_case_page_before_and_after_publication(
+    role, before, after, people, contacts, agency, other_agency, client
+):
+    case = case_in(S.FINAL_REPORT_RECEIVED, author=people["practitioner"], by=people["chair"])
+    for text, agencies in (("For the council", [agency]), ("For the police", [other_agency])):
+        review_services.recommendation_add(
+            referral=case,
+            required_action=text,
+            agencies=agencies,
+            due_on=today(),
+            token=uuid.uuid4(),
+            by=people["chair"],
+        )
+    client.force_login(people[role])
+    url = reverse("referrals:detail", args=[case.pk])
+
+    def shown():
+        return {rec.required_action for rec in client.get(url).context["recommendations"]}
+
+    assert shown() == before
+    STEPS["publish_report"](case, people["chair"])
+    assert shown() == after
+
+
+def test_improvements_only_publication_keeps_the_recommendations_from_the_referrer(
+    people, contacts, agency, client
+):
+    case = case_in(S.FINAL_REPORT_RECEIVED, author=people["practitioner"], by=people["chair"])
+    review_services.recommendation_add(
+        referral=case,
+        required_action="For the council",
+        agencies=[agency],
+        due_on=today(),
+        token=uuid.uuid4(),
+        by=people["chair"],
+    )
+    STEPS["publish_improvements_only"](case, people["chair"])
+    client.force_login(people["practitioner"])
+
+    page = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
+
+    assert "For the council" not in page
+    assert "Summary of the improvements for agencies." in page  # what was published
+    assert "Publishing would identify a surviving sibling." not in page  # why not the full report
+    assert "The subgroup’s discussions and its review work stay with the subgroup" in page

@@ -679,3 +679,20 @@ def test_a_recommendation_may_fall_due_in_the_future_but_not_before_the_report(c
         "due_on": "The date it must be done by must be on or after the date the final report was received "
         f"({services.long_date(today())})"
     }
+
+
+@pytest.mark.parametrize("service", ["case_escalate_to_national", "case_no_further_review"])
+def test_the_next_step_cannot_be_dated_before_the_rapid_review_was_completed(
+    service, chair, practitioner, contacts
+):
+    case = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
+
+    with pytest.raises(CaseActionError) as error:
+        getattr(services, service)(
+            referral=case, decided_on=today() - timedelta(days=3), rationale="Reasons", by=chair
+        )
+
+    assert error.value.problems == {
+        "decided_on": "The date of the decision must be on or after the date the rapid review was completed "
+        f"({services.long_date(today())})"
+    }

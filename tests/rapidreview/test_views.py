@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cspr.audit.models import AuditEvent
+from cspr.notifications.models import Notification
 from rapidreview.models import CaseNote, Recommendation
 from referrals.lifecycle_models import CaseTransition, SubgroupDecision
 from referrals.states import CaseStatus
@@ -97,13 +98,37 @@ def test_the_same_decision_posted_twice_is_recorded_once(case, chair, client):
     client.force_login(chair)
     url = reverse("referrals:case_action", args=[case.pk, "decide"])
     client.post(url, decision_post(case))
+    emails = Notification.objects.filter(case_reference=case.reference).count()
 
-    again = client.post(url, decision_post(case))
+    again = client.post(url, decision_post(case), follow=True)
 
-    assert again.status_code == 200
-    assert "The subgroup decision has already been recorded" in again.content.decode()
+    # The second click lands where the first did, as if it had been one.
+    assert again.redirect_chain == [(reverse("referrals:detail", args=[case.pk]), 302)]
+    assert "The subgroup decision has been recorded" in again.content.decode()
     assert SubgroupDecision.objects.count() == 1
     assert CaseTransition.objects.filter(referral=case).count() == 1
+    assert Notification.objects.filter(case_reference=case.reference).count() == emails
+
+
+def test_a_decision_someone_else_recorded_meanwhile_is_refused_keeping_what_was_typed(
+    case, chair, make_user, client
+):
+    from cspr.accounts.roles import Role
+
+    from .helpers import decide
+
+    decide(case, make_user(Role.CHAIR, username="vicechair"))
+    client.force_login(chair)
+
+    response = client.post(
+        reverse("referrals:case_action", args=[case.pk, "decide"]), decision_post(case, outcome="no_review")
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The subgroup decision has already been recorded" in page
+    assert "Concerns about information sharing between health and education." in page
+    assert SubgroupDecision.objects.get(referral=case).outcome == "rapid_review"
 
 
 def test_stale_screen_is_told_what_happened(chair, coordinator, practitioner, contacts, client):
@@ -397,3 +422,40 @@ def test_recommendation_due_in_the_future_is_added_through_the_screen(
 
     assert response.status_code == 302
     assert list(Recommendation.objects.filter(referral=case).values_list("due_on", flat=True)) == [due]
+
+
+@pytest.mark.parametrize("slug", ["commission-local-review", "national-review", "no-further-review"])
+def test_next_step_pages_show_what_the_rapid_review_recommended(slug, chair, practitioner, contacts, client):
+    case = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
+    client.force_login(chair)
+
+    page = client.get(reverse("referrals:case_action", args=[case.pk, slug])).content.decode()
+
+    assert "What the rapid review recommended" in page
+    assert "A local child safeguarding practice review" in page
+    assert "Multi-agency learning about information sharing." in page
+
+
+def test_opening_a_review_record_in_admin_is_audited_as_a_read_of_its_case(
+    chair, practitioner, contacts, make_user, client
+):
+    from cspr.accounts.roles import Role
+    from rapidreview.models import RapidReview
+
+    administrator = make_user(Role.ADMINISTRATOR, username="auditadmin", is_staff=True, is_superuser=True)
+    case = case_in(S.RAPID_REVIEW_COMPLETE, author=practitioner, by=chair)
+    review = RapidReview.objects.get(referral=case)
+    client.force_login(administrator)
+
+    for url in (
+        reverse("admin:rapidreview_rapidreview_change", args=[review.pk]),
+        reverse("admin:referrals_subgroupdecision_change", args=[case.subgroup_decision.pk]),
+    ):
+        assert client.get(url).status_code == 200
+
+    assert list(
+        AuditEvent.objects.for_object(case)
+        .filter(action="case.viewed", actor=administrator)
+        .order_by("id")
+        .values_list("summary", flat=True)
+    ) == ["Administration: rapid review opened", "Administration: subgroup decision opened"]
