@@ -1,8 +1,11 @@
 """An iCalendar (RFC 5545) file of deadlines, for Outlook and other calendar programs.
 
 Each deadline is an all-day event on its due day. Like an email, an event carries only
-the case reference, what is due and a link: never a child's or family's details, as
-calendars are synchronised to phones and shared with assistants.
+the case reference, what is due, by when, who is responsible and a link: never a child's
+or family's details, as calendars are synchronised to phones and shared with assistants.
+Nor does it carry the deadline's explanation, which names the date it is counted from:
+for some rules that is the date of the child's death or the incident, which together
+with the partnership's name can identify the child.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.urls import reverse
 
+from .calendar import format_day
 from .models import Deadline
 
 
@@ -59,7 +63,18 @@ def deadlines_calendar(deadlines: list[Deadline], *, now: datetime) -> str:
         reference = deadline.referral.reference or f"#{deadline.referral_id}"
         kind = "target" if deadline.rule.is_target else "due"
         link = f"{settings.SITE_URL}{reverse('referrals:detail', args=[deadline.referral_id])}"
-        description = f"{deadline.explanation}\nResponsible: {deadline.rule.responsible}.\n{link}"
+        description = "\n".join(
+            [
+                f"{deadline.rule.label}: {kind} by the end of {format_day(deadline.due_date)}.",
+                *(
+                    ["The procedure says ‘as soon as’: this date is the partnership’s target."]
+                    if deadline.rule.is_target
+                    else []
+                ),
+                f"Responsible: {deadline.rule.responsible}.",
+                link,
+            ]
+        )
         lines += [
             "BEGIN:VEVENT",
             f"UID:deadline-{deadline.pk}@{host}",

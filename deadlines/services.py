@@ -116,6 +116,20 @@ def _rule(code: str) -> DeadlineRule:
     return rule
 
 
+def _anchor_in_words(rule: DeadlineRule, anchor: date) -> str:
+    """What a deadline is counted from, for the audit trail.
+
+    The date is named only for an event of the case's own process (a decision, a start,
+    a planned publication). The incident's date, and the day someone became aware of it
+    (the same day or the next, as a rule), together with the partnership's name can
+    identify the child, so those anchors are named by kind alone.
+    """
+    if rule.anchor == DeadlineRule.Anchor.EVENT:
+        return f"the event on {anchor.isoformat()}"
+    kind = DeadlineRule.Anchor(rule.anchor).label
+    return kind[0].lower() + kind[1:]
+
+
 def _anchor_for(rule: DeadlineRule, referral, *, now) -> date | None:
     submitted_on = calendar.london_date(referral.submitted_at or now)
     if rule.anchor == DeadlineRule.Anchor.PRACTITIONER_AWARE:
@@ -163,7 +177,8 @@ def deadline_open(*, referral, rule_code: str, anchor, by, now=None) -> Deadline
         actor=by,
         action="deadline.opened",
         obj=referral,
-        summary=f"Deadline '{rule.code}' opened: anchor {anchor.isoformat()}, due {due.due_date.isoformat()}",
+        summary=f"Deadline '{rule.code}' opened: counted from {_anchor_in_words(rule, anchor)}, "
+        f"due {due.due_date.isoformat()}",
         now=now,
     )
     return deadline
@@ -376,12 +391,16 @@ def deadline_reanchor(*, referral, rule_code: str, anchor, by, now=None) -> Move
         return None
     old_anchor = deadline.anchor_date
     moves = _recompute([deadline], anchors={deadline.pk: anchor})
+    counted_from = (
+        f"{anchor.isoformat()} instead of {old_anchor.isoformat()}"
+        if deadline.rule.anchor == DeadlineRule.Anchor.EVENT
+        else f"a changed date ({_anchor_in_words(deadline.rule, anchor)})"
+    )
     audit_record(
         actor=by,
         action="deadline.reanchored",
         obj=deadline.referral,
-        summary=f"Deadline '{rule_code}' counted from {anchor.isoformat()} "
-        f"instead of {old_anchor.isoformat()}; "
+        summary=f"Deadline '{rule_code}' counted from {counted_from}; "
         + (
             f"due {moves[0].old_due.isoformat()} moved to {moves[0].new_due.isoformat()}"
             if moves

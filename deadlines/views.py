@@ -104,6 +104,11 @@ def export_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deadlines-{today.isoformat()}.csv"'
     writer = csv.writer(response)
+    # The file leaves the application (saved, emailed, printed), so it says what is due and
+    # when, and the rule in words, but not the date counted from nor the worked-out
+    # explanation that names it: for some rules that is the date of the child's death or
+    # the incident, and for the others the day someone became aware of it, usually the
+    # same day or the next. Both stay on the case page, behind sign-in.
     writer.writerow(
         [
             "Case reference",
@@ -113,10 +118,9 @@ def export_csv(request):
             "Responsible",
             "Referring agency",
             "Case status",
-            "Counted from",
+            "Time allowed",
             "Due by the end of",
             "Urgency",
-            "How the date was worked out",
         ]
     )
     count = 0
@@ -133,10 +137,9 @@ def export_csv(request):
                     deadline.rule.responsible,
                     deadline.referral.agency.name,
                     deadline.referral.get_status_display(),
-                    deadline.anchor_date.isoformat(),
+                    deadline.rule.length_text,
                     deadline.due_date.isoformat(),
                     urgency.text,
-                    deadline.explanation,
                 )
             ]
         )
@@ -169,6 +172,16 @@ def case_deadlines(request, referral_pk):
     return render(request, "deadlines/case.html", {"referral": referral})
 
 
+def _audit_form_shown(request, referral, what: str) -> None:
+    """A recording form shows the case's reference and deadlines: reading it is audited,
+    on first showing and when it is shown again with errors (a change is audited by the
+    service instead)."""
+    again = " (shown again with errors)" if request.method == "POST" else ""
+    audit_record(
+        actor=request.user, action="referral.viewed", obj=referral, summary=f"{what}{again}", request=request
+    )
+
+
 def _deadline_for_action(user, pk) -> Deadline:
     deadline = Deadline.objects.visible_to(user).select_related("rule", "referral").filter(pk=pk).first()
     if deadline is None:
@@ -191,6 +204,7 @@ def waive(request, pk):
         else:
             messages.success(request, f"{deadline.rule.label}: deadline waived")
             return redirect(_case_url(deadline.referral))
+    _audit_form_shown(request, deadline.referral, f"Waive deadline page: {deadline.rule.code}")
     return render(
         request,
         "deadlines/waive.html",
@@ -226,6 +240,7 @@ def la_aware(request, referral_pk):
                 + (f" New due dates – {moved}." if moved else " No open deadline moved."),
             )
             return redirect(_case_url(referral))
+    _audit_form_shown(request, referral, "Local authority awareness date page")
     return render(
         request,
         "deadlines/la_aware.html",
@@ -274,6 +289,7 @@ def record_notification(request, referral_pk, kind):
             messages.success(request, f"{StatutoryNotification.Kind(kind).label}: recorded")
             return redirect(_case_url(referral))
     deadline = Deadline.objects.filter(referral=referral, rule__code=kind).select_related("rule").first()
+    _audit_form_shown(request, referral, f"Record notification page: {kind}")
     return render(
         request,
         "deadlines/record_notification.html",

@@ -534,3 +534,45 @@ def test_reanchoring_to_the_same_date_or_a_closed_deadline_changes_nothing(case,
     )
     assert deadline(case, "final_report_to_panel_sos").anchor_date == date(2026, 10, 16)
     assert not AuditEvent.objects.filter(action="deadline.reanchored").exists()
+
+
+# --- what the audit trail says a deadline is counted from ----------------------------
+
+
+def test_opening_deadlines_names_the_anchor_by_kind_never_the_incident_date(case):
+    summaries = AuditEvent.objects.for_object(case).filter(action="deadline.opened")
+    assert set(summaries.values_list("summary", flat=True)) == {
+        "Deadline 'refer_to_partnership' opened: counted from the practitioner becoming aware of the "
+        "incident, due 2026-03-03",
+        "Deadline 'notify_national_panel' opened: counted from the local authority becoming aware of the "
+        "incident, due 2026-03-09",
+        "Deadline 'report_to_partners' opened: counted from the local authority becoming aware of the "
+        "incident, due 2026-03-09",
+        "Deadline 'notify_sos_ofsted' opened: counted from the local authority becoming aware of the "
+        "incident, due 2026-03-09",
+        "Deadline 'subgroup_decision' opened: counted from the incident, due 2026-03-04",
+    }
+    everything = " ".join(AuditEvent.objects.for_object(case).values_list("summary", flat=True))
+    # The incident was on Wed 25 Feb 2026.
+    for day in ("2026-02-25", "25 Feb", "20260225"):
+        assert day not in everything
+
+
+def test_opening_a_deadline_counted_from_an_event_names_its_date(case, chair):
+    deadline_open(referral=case, rule_code="rapid_review_start", anchor=date(2026, 3, 6), by=chair)
+    event = AuditEvent.objects.for_object(case).filter(action="deadline.opened").latest("pk")
+    assert event.summary == (
+        "Deadline 'rapid_review_start' opened: counted from the event on 2026-03-06, due 2026-03-13"
+    )
+
+
+def test_reanchoring_a_deadline_counted_from_the_incident_never_names_its_date(case, coordinator):
+    move = deadline_reanchor(
+        referral=case, rule_code="subgroup_decision", anchor=date(2026, 2, 26), by=coordinator
+    )
+    assert (move.old_due, move.new_due) == (date(2026, 3, 4), date(2026, 3, 5))
+    [event] = AuditEvent.objects.for_object(case).filter(action="deadline.reanchored")
+    assert event.summary == (
+        "Deadline 'subgroup_decision' counted from a changed date (the incident); "
+        "due 2026-03-04 moved to 2026-03-05"
+    )

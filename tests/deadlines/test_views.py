@@ -11,7 +11,12 @@ from cspr.accounts.models import Agency
 from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
 from deadlines.models import CalendarFeedToken, Deadline, StatutoryNotification
-from deadlines.services import calendar_feed_token_create, calendar_feed_token_revoke, deadline_waive
+from deadlines.services import (
+    calendar_feed_token_create,
+    calendar_feed_token_revoke,
+    deadline_open,
+    deadline_waive,
+)
 from referrals.states import CaseStatus
 
 from ..factories import AgencyFactory
@@ -158,6 +163,78 @@ def test_ical_feed_content(client, people, case):
     assert CHILD_NAME not in body and CHILD_ADDRESS.split(",")[0] not in body
     assert CalendarFeedToken.objects.get(pk=token.pk).last_used_at is not None
     assert AuditEvent.objects.filter(action="deadlines.feed_read").count() == 1
+
+
+# The incident (Wed 25 Feb 2026, the case fixture's) and the days people became aware of
+# it (Mon 2 Mar) in every form a file could carry them.
+ANCHOR_DATES = ("2026-02-25", "20260225", "Wed 25 Feb 2026", "25 Feb", "2026-03-02", "20260302", "Mon 2 Mar")
+
+
+def test_ical_feed_says_what_is_due_and_never_the_date_counted_from(client, people, case):
+    token = calendar_feed_token_create(user=people["coordinator"])
+    body = client.get(reverse("deadlines:feed", args=[token.token])).content.decode().replace("\r\n ", "")
+
+    for text in (*ANCHOR_DATES, "(the incident)", "becoming aware", "working days after"):
+        assert text not in body
+    link = f"https://cspr.example.org{reverse('referrals:detail', args=[case.pk])}"
+    assert (
+        "DESCRIPTION:Subgroup decides whether to hold a rapid review\\, and with which organisations: "
+        "due by the end of Wed 4 Mar 2026.\\n"
+        f"Responsible: CSPR subgroup chair.\\n{link}\r\n"
+    ) in body
+
+
+def test_ical_feed_marks_a_target_as_the_partnerships_own(client, people, case):
+    deadline_open(
+        referral=case, rule_code="send_rapid_review_to_panel", anchor=date(2026, 3, 5), by=people["chair"]
+    )
+    token = calendar_feed_token_create(user=people["coordinator"])
+    body = client.get(reverse("deadlines:feed", args=[token.token])).content.decode().replace("\r\n ", "")
+
+    assert (
+        "to the National Panel: target by the end of Fri 6 Mar 2026.\\n"
+        "The procedure says ‘as soon as’: this date is the partnership’s target.\\n"
+    ) in body
+
+
+def test_csv_says_the_time_allowed_and_never_the_date_counted_from(client, people, case):
+    client.force_login(people["coordinator"])
+    body = client.get(reverse("deadlines:export_csv")).content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+
+    for text in (*ANCHOR_DATES, "(the incident)"):
+        assert text not in body
+    assert rows[0] == [
+        "Case reference",
+        "Deadline",
+        "Rule code",
+        "Target or statutory",
+        "Responsible",
+        "Referring agency",
+        "Case status",
+        "Time allowed",
+        "Due by the end of",
+        "Urgency",
+    ]
+    assert {(row[2], row[7], row[8]) for row in rows[1:]} == {
+        ("subgroup_decision", "5 working days after the incident", "2026-03-04"),
+        (
+            "notify_national_panel",
+            "5 working days after the local authority becoming aware of the incident",
+            "2026-03-09",
+        ),
+        (
+            "report_to_partners",
+            "5 working days after the local authority becoming aware of the incident",
+            "2026-03-09",
+        ),
+    }
+
+
+def test_case_page_still_explains_the_arithmetic_to_those_who_may_see_the_case(client, people, case):
+    client.force_login(people["coordinator"])
+    html = client.get(reverse("deadlines:case", args=[case.pk])).content.decode()
+    assert "Wed 25 Feb 2026 (the incident)" in html
 
 
 def test_dashboard_needs_sign_in(client):
@@ -500,6 +577,78 @@ def test_sos_ofsted_form_only_for_a_looked_after_childs_death(client, people, ca
         == 404
     )
     assert client.get(reverse("deadlines:record_notification", args=[case.pk, "bogus"])).status_code == 404
+
+
+# --- reading the recording forms is audited -------------------------------------------
+
+
+def form_reads(case) -> list[tuple[str, str]]:
+    return list(
+        AuditEvent.objects.for_object(case)
+        .filter(action="referral.viewed")
+        .order_by("pk")
+        .values_list("actor_username", "summary")
+    )
+
+
+def test_reading_the_waive_form_is_audited_once_per_showing(client, people, case):
+    target = Deadline.objects.get(referral=case, rule__code="subgroup_decision")
+    chair = people["chair"]
+    client.force_login(chair)
+    url = reverse("deadlines:waive", args=[target.pk])
+
+    client.get(url)
+    client.post(url, {"reason": ""})
+    client.post(url, {"reason": "A neighbouring partnership leads the review"})
+
+    assert form_reads(case) == [
+        (chair.username, "Waive deadline page: subgroup_decision"),
+        (chair.username, "Waive deadline page: subgroup_decision (shown again with errors)"),
+    ]
+
+
+def test_reading_the_la_awareness_form_is_audited_once_per_showing(client, people, case):
+    coordinator = people["coordinator"]
+    client.force_login(coordinator)
+    url = reverse("deadlines:la_aware", args=[case.pk])
+
+    client.get(url)
+    client.post(url, {"la_aware_on_0": "", "la_aware_on_1": "", "la_aware_on_2": ""})
+    client.post(url, {"la_aware_on_0": "26", "la_aware_on_1": "2", "la_aware_on_2": "2026"})
+
+    assert form_reads(case) == [
+        (coordinator.username, "Local authority awareness date page"),
+        (coordinator.username, "Local authority awareness date page (shown again with errors)"),
+    ]
+
+
+def test_reading_the_notification_form_is_audited_once_per_showing(client, people, case):
+    lead = people["lead_own"]
+    client.force_login(lead)
+    url = reverse("deadlines:record_notification", args=[case.pk, "notify_national_panel"])
+
+    client.get(url)
+    client.post(url, {"notified_on_0": "4", "notified_on_1": "3", "notified_on_2": "2026", "reference": ""})
+    data = {"notified_on_0": "4", "notified_on_1": "3", "notified_on_2": "2026", "reference": "SIN-42"}
+    client.post(url, data)
+
+    assert form_reads(case) == [
+        (lead.username, "Record notification page: notify_national_panel"),
+        (lead.username, "Record notification page: notify_national_panel (shown again with errors)"),
+    ]
+
+
+@pytest.mark.parametrize("who", ["member", "author", "lead_other", "administrator"])
+def test_recording_forms_refused_audit_no_read(client, people, case, who):
+    target = Deadline.objects.get(referral=case, rule__code="subgroup_decision")
+    client.force_login(people[who])
+    for url in (
+        reverse("deadlines:waive", args=[target.pk]),
+        reverse("deadlines:la_aware", args=[case.pk]),
+        reverse("deadlines:record_notification", args=[case.pk, "report_to_partners"]),
+    ):
+        assert client.get(url).status_code in (403, 404)
+    assert form_reads(case) == []
 
 
 def test_coordinator_sees_the_recording_actions_on_the_case_page_partial(people, case):
