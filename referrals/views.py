@@ -214,14 +214,21 @@ def mine(request):
     """The practitioner's own referrals: drafts to continue, and what they submitted."""
     _require_practitioner(request.user)
     referrals = list(referrals_of_author(request.user))
+    drafts = [r for r in referrals if r.is_draft]
+    submitted = [r for r in referrals if r.submitted_at]
+    withdrawn = [r for r in referrals if r.status == CaseStatus.WITHDRAWN and not r.submitted_at]
+    # The list names the children, so reading it is audited like a case page.
+    audit_record(
+        actor=request.user,
+        action="referral.list_viewed",
+        summary=f"Your referrals list: drafts {len(drafts)}, submitted {len(submitted)}, "
+        f"withdrawn drafts {len(withdrawn)}",
+        request=request,
+    )
     return render(
         request,
         "referrals/mine.html",
-        {
-            "drafts": [r for r in referrals if r.is_draft],
-            "submitted": [r for r in referrals if r.submitted_at],
-            "withdrawn": [r for r in referrals if r.status == CaseStatus.WITHDRAWN and not r.submitted_at],
-        },
+        {"drafts": drafts, "submitted": submitted, "withdrawn": withdrawn},
     )
 
 
@@ -239,6 +246,16 @@ def referral_list(request):
         request.GET.get("page")
     )
     sees_all = user.is_partnership or user.has_role(Role.ADMINISTRATOR)
+    # The list shows incident dates and looked-after status. The reference searched for is
+    # left out of the record: the box takes any text, and someone may type a name in it.
+    filters = ([f"status={status}"] if status else []) + (["reference"] if reference else [])
+    audit_record(
+        actor=request.user,
+        action="referral.list_viewed",
+        summary=f"Submitted referrals list, page {page.number}, {len(page.object_list)} rows, filters: "
+        + (", ".join(filters) or "none"),
+        request=request,
+    )
     return render(
         request,
         "referrals/list.html",
@@ -267,6 +284,9 @@ def task_list(request, pk):
         for section in SECTIONS
     ]
     completed = sum(1 for item in sections if item["status"] == "Completed")
+    audit_record(
+        actor=request.user, action="referral.viewed", obj=referral, summary="Task list page", request=request
+    )
     return render(
         request,
         "referrals/task_list.html",
@@ -486,8 +506,20 @@ def _problem_items(referral, problems) -> list[dict]:
 
 
 def _render_check(request, referral, *, submit_problems=None, status=200):
+    """Check answers, shown on its own or again after a submission was refused; either
+    way it shows the whole draft, so it is audited here, once per page shown."""
     now = timezone.now()
     problems = submit_problems if submit_problems is not None else referral.submission_problems(now=now)
+    audit_record(
+        actor=request.user,
+        action="referral.viewed",
+        obj=referral,
+        summary="Check answers page"
+        if submit_problems is None
+        else "Check answers page after a refused submission",
+        request=request,
+        now=now,
+    )
     return render(
         request,
         "referrals/check.html",
@@ -508,13 +540,6 @@ def check(request, pk):
     referral = _referral_for_author(request, pk)
     if not referral.is_draft:
         return _read_only_redirect(request, referral)
-    audit_record(
-        actor=request.user,
-        action="referral.viewed",
-        obj=referral,
-        summary="Check answers page",
-        request=request,
-    )
     return _render_check(request, referral)
 
 
@@ -541,6 +566,13 @@ def confirmation(request, pk):
     if referral.submitted_at is None:
         return redirect("referrals:task_list" if referral.is_draft else "referrals:detail", referral.pk)
     decision = _decision_deadline(referral)
+    audit_record(
+        actor=request.user,
+        action="referral.viewed",
+        obj=referral,
+        summary="Submission confirmation page",
+        request=request,
+    )
     return render(
         request,
         "referrals/confirmation.html",

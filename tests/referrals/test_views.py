@@ -203,6 +203,106 @@ def test_case_page_and_pdf_are_audited(client, author, make_user):
     assert response.content.startswith(b"%PDF")
 
 
+def reads(obj=None, **filters) -> list[tuple[str, str]]:
+    """The audit trail's read events, oldest first: (action, summary)."""
+    events = (
+        AuditEvent.objects.for_object(obj) if obj is not None else AuditEvent.objects.filter(object_id="")
+    )
+    return list(
+        events.filter(action__in=["referral.viewed", "referral.list_viewed"], **filters)
+        .order_by("pk")
+        .values_list("action", "summary")
+    )
+
+
+def test_your_referrals_list_is_audited_once_without_child_details(client, author, draft):
+    ReferralFactory(created_by=author, submitted=True)
+    ReferralFactory(created_by=author, status=CaseStatus.WITHDRAWN)
+    client.force_login(author)
+
+    response = client.get(reverse("referrals:mine"))
+
+    assert CHILD_NAME in response.content.decode()  # the list names the children it shows
+    assert reads(actor=author) == [
+        ("referral.list_viewed", "Your referrals list: drafts 1, submitted 1, withdrawn drafts 1")
+    ]
+
+
+def test_submitted_referrals_list_is_audited_once_without_the_text_searched_for(client, author, make_user):
+    referral = ReferralFactory(created_by=author, submitted=True)
+    coordinator = make_user(Role.COORDINATOR)
+    client.force_login(coordinator)
+
+    everything = client.get(reverse("referrals:list"))
+    searched = client.get(reverse("referrals:list"), {"status": "submitted", "reference": CHILD_NAME})
+
+    assert referral.reference in everything.content.decode()
+    assert searched.status_code == 200
+    assert reads(actor=coordinator) == [
+        ("referral.list_viewed", "Submitted referrals list, page 1, 1 rows, filters: none"),
+        (
+            "referral.list_viewed",
+            "Submitted referrals list, page 1, 0 rows, filters: status=submitted, reference",
+        ),
+    ]
+
+
+def test_task_list_read_is_audited(client, author, draft):
+    client.force_login(author)
+
+    client.get(reverse("referrals:task_list", args=[draft.pk]))
+
+    assert reads(draft, actor=author) == [("referral.viewed", "Task list page")]
+
+
+def test_check_answers_shown_again_after_a_refused_submission_is_audited(client, author):
+    referral = ReferralFactory(created_by=author, empty=True)
+    client.force_login(author)
+
+    client.get(reverse("referrals:check", args=[referral.pk]))
+    refused = client.post(reverse("referrals:submit", args=[referral.pk]))
+
+    assert refused.context["submit_failed"] is True
+    assert reads(referral, actor=author) == [
+        ("referral.viewed", "Check answers page"),
+        ("referral.viewed", "Check answers page after a refused submission"),
+    ]
+
+
+def test_confirmation_read_is_audited(client, author, draft):
+    client.force_login(author)
+    client.post(reverse("referrals:submit", args=[draft.pk]))
+
+    response = client.get(reverse("referrals:confirmation", args=[draft.pk]))
+
+    assert response.status_code == 200
+    assert reads(draft, actor=author) == [("referral.viewed", "Submission confirmation page")]
+
+
+def test_pages_that_only_redirect_audit_no_read(client, author, draft):
+    submitted = ReferralFactory(created_by=author, submitted=True)
+    client.force_login(author)
+
+    client.get(reverse("referrals:confirmation", args=[draft.pk]))  # a draft: back to its task list
+    client.get(reverse("referrals:task_list", args=[submitted.pk]))  # submitted: to the case page
+    client.get(reverse("referrals:check", args=[submitted.pk]))
+
+    assert reads(draft) == [] and reads(submitted) == []
+
+
+@pytest.mark.parametrize("view", ["list", "task_list", "check", "confirmation"])
+def test_reads_refused_to_others_are_not_audited_as_reads(client, author, make_user, view):
+    referral = ReferralFactory(created_by=author, submitted=view == "confirmation")
+    other = make_user(Role.PRACTITIONER)
+    client.force_login(other)
+    args = [] if view == "list" else [referral.pk]
+
+    response = client.get(reverse(f"referrals:{view}", args=args))
+
+    assert response.status_code in (403, 404)
+    assert reads(actor=other) == [] and reads(referral) == []
+
+
 def test_pdf_of_a_draft_is_not_found(client, author, draft):
     client.force_login(author)
 
