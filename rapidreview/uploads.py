@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 
 PDF = "pdf"
@@ -37,6 +38,27 @@ class CheckedUpload:
 
 def max_upload_bytes() -> int:
     return settings.CASE_DOCUMENT_MAX_MB * 1024 * 1024
+
+
+def too_large_message() -> str:
+    return f"The selected file must be smaller than {filesizeformat(max_upload_bytes())}"
+
+
+class UploadSizeLimitHandler(FileUploadHandler):
+    """Stops receiving a file as soon as it passes the size limit, so an oversized upload is
+    never written to disk in full. The request remembers which fields it refused, for the
+    form to say so; the rest of the form is still read."""
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > max_upload_bytes():
+            refused = getattr(self.request, "uploads_too_large", set())
+            refused.add(self.field_name)
+            self.request.uploads_too_large = refused
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
 
 
 def sanitise_filename(name: str) -> str:
@@ -95,9 +117,7 @@ def check_upload(upload) -> CheckedUpload:
         raise ValidationError("The selected file is empty", code="empty")
     limit = max_upload_bytes()
     if size > limit:
-        raise ValidationError(
-            f"The selected file must be smaller than {filesizeformat(limit)}", code="too_large"
-        )
+        raise ValidationError(too_large_message(), code="too_large")
     original_name = sanitise_filename(upload.name)
     extension = _extension(original_name)
     if extension not in (PDF, DOCX):

@@ -12,10 +12,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from cspr.accounts.roles import Role
 from cspr.audit.services import audit_record
+from rapidreview.uploads import UploadSizeLimitHandler, too_large_message
 
 from .lifecycle_actions import ACTIONS
 from .lifecycle_graph import refusal_message
@@ -82,6 +84,9 @@ def not_offered_message(action, case) -> str:
     return f"‘{action.label}’ is not possible now: the case’s status is “{case.get_status_display()}”"
 
 
+# CSRF is checked inside, by csrf_protect: the middleware's check reads the request body,
+# and the upload size limit must be in place before anything does.
+@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_action(request, pk: int, action: str):
@@ -90,6 +95,12 @@ def case_action(request, pk: int, action: str):
     The service decides: a refusal (the case moved on meanwhile, a missing rationale)
     comes back as errors on the form, with nothing written and nothing typed lost.
     """
+    request.upload_handlers.insert(0, UploadSizeLimitHandler(request))
+    return _case_action(request, pk, action)
+
+
+@csrf_protect
+def _case_action(request, pk: int, action: str):
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
@@ -102,6 +113,9 @@ def case_action(request, pk: int, action: str):
     form_kwargs = {"case": case, "user": request.user}
     if request.method == "POST":
         form = spec.form_class(request.POST, request.FILES, **form_kwargs)
+        for name in getattr(request, "uploads_too_large", ()):
+            if name in form.fields:
+                form.fields[name].error_messages["required"] = too_large_message()
         if form.is_valid():
             try:
                 spec.run(form, case, request.user)

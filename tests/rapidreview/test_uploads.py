@@ -196,6 +196,66 @@ def test_upload_page_shows_the_problem_next_to_the_file_field(chair, practitione
     assert not FinalReport.objects.exists()
 
 
+def test_oversized_upload_is_stopped_while_it_arrives_and_the_date_is_kept(
+    chair, practitioner, contacts, client, settings, monkeypatch
+):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    settings.CASE_DOCUMENT_MAX_MB = 1
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # the rest would go to a temporary file
+    written = []
+    original = TemporaryFileUploadHandler.receive_data_chunk
+
+    def counting(self, raw_data, start):
+        written.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", counting)
+    case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
+    client.force_login(chair)
+    big = pdf_bytes() + b"0" * (3 * 1024 * 1024)
+
+    response = client.post(
+        reverse("referrals:case_action", args=[case.pk, "receive-final-report"]),
+        {
+            "upload": upload("report.pdf", big, "application/pdf"),
+            "received_on_0": str(today().day),
+            "received_on_1": str(today().month),
+            "received_on_2": str(today().year),
+            "token": str(uuid.uuid4()),
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The selected file must be smaller than 1.0\xa0MB" in page
+    assert f'name="received_on_2" value="{today().year}"' in page
+    assert 0 < sum(written) <= 1024 * 1024  # never more than the limit was written
+    assert not FinalReport.objects.exists()
+
+
+def test_action_pages_refuse_a_post_without_the_csrf_token(chair, practitioner, contacts):
+    from django.test import Client
+
+    case = case_in(S.LCSPR_COMMISSIONED, author=practitioner, by=chair)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(chair)
+
+    response = client.post(
+        reverse("referrals:case_action", args=[case.pk, "start-local-review"]),
+        {
+            "started_on_0": str(today().day),
+            "started_on_1": str(today().month),
+            "started_on_2": str(today().year),
+            "methodology": "Systems review",
+        },
+    )
+
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == S.LCSPR_COMMISSIONED
+
+
 def test_download_sends_the_file_and_records_who_downloaded_it(chair, practitioner, contacts, client):
     case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
     report = final_report_receive(
