@@ -1,10 +1,30 @@
 """Template tags the case page and home page use to show the lifecycle without knowing how."""
 
 from django import template
+from django.db.models import Count
 
 from cspr.accounts.roles import Role
+from referrals.states import CaseStatus as S
 
 register = template.Library()
+
+# The stages of a case after the decision and before it is closed, in the order a case
+# passes through them.
+STAGES = [
+    S.RAPID_REVIEW_AGREED,
+    S.RAPID_REVIEW_IN_PROGRESS,
+    S.RAPID_REVIEW_COMPLETE,
+    S.SENT_TO_PANEL,
+    S.LCSPR_COMMISSIONED,
+    S.LCSPR_IN_PROGRESS,
+    S.FINAL_REPORT_RECEIVED,
+    S.PUBLISHED,
+    S.IMPROVEMENTS_PUBLISHED,
+    S.NATIONAL_REVIEW,
+    S.NO_FURTHER_REVIEW,
+    S.NO_REVIEW,
+    S.OTHER_LEARNING_REVIEW,
+]
 
 
 @register.inclusion_tag("rapidreview/_case_panel_body.html")
@@ -23,25 +43,25 @@ def lifecycle_home(user):
     from rapidreview.models import Recommendation
     from referrals.lifecycle_selectors import triage_queue
     from referrals.models import Referral
-    from referrals.states import CaseStatus as S
 
     if not getattr(user, "is_authenticated", False):
         return {"show": False}
     context = {"show": False, "user": user}
     if user.is_partnership:
-        cases = Referral.objects.visible_to(user)
+        counts = dict(
+            Referral.objects.visible_to(user)
+            .filter(status__in=STAGES)
+            .values_list("status")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
         context.update(
             show=True,
             partnership=True,
             is_chair=user.has_role(Role.CHAIR),
             awaiting=triage_queue(user).count(),
-            in_rapid_review=cases.filter(
-                status__in=[S.RAPID_REVIEW_AGREED, S.RAPID_REVIEW_IN_PROGRESS]
-            ).count(),
-            awaiting_next_step=cases.filter(status__in=[S.RAPID_REVIEW_COMPLETE, S.SENT_TO_PANEL]).count(),
-            in_local_review=cases.filter(
-                status__in=[S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS, S.FINAL_REPORT_RECEIVED]
-            ).count(),
+            # Each stage links to the referrals list filtered to it.
+            stages=[(status.value, status.label, counts[status]) for status in STAGES if counts.get(status)],
         )
     if user.has_role(Role.AGENCY_LEAD, Role.CHAIR, Role.COORDINATOR):
         open_recommendations = (

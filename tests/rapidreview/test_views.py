@@ -459,3 +459,18 @@ def test_opening_a_review_record_in_admin_is_audited_as_a_read_of_its_case(
         .order_by("id")
         .values_list("summary", flat=True)
     ) == ["Administration: rapid review opened", "Administration: subgroup decision opened"]
+
+
+def test_home_counts_open_cases_by_stage_with_a_link_to_each(chair, member, practitioner, contacts, client):
+    for state in (S.RAPID_REVIEW_IN_PROGRESS, S.RAPID_REVIEW_IN_PROGRESS, S.LCSPR_COMMISSIONED, S.CLOSED):
+        case_in(state, author=practitioner, by=chair)
+    client.force_login(member)
+
+    stages = client.get("/").context["stages"]
+
+    assert stages == [
+        ("rapid_review_in_progress", "Rapid review in progress", 2),
+        ("lcspr_commissioned", "Local review commissioned", 1),
+    ]
+    page = client.get("/").content.decode()
+    assert f'href="{reverse("referrals:list")}?status=rapid_review_in_progress"' in page
