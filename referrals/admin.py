@@ -1,45 +1,10 @@
 from django.contrib import admin
 
+from cspr.audit.admin_mixins import AuditedAdminMixin
 from cspr.audit.services import audit_record
 
 from .lifecycle_admin import CaseLifecycleAdminMixin
 from .models import FamilyMember, InvolvedAgency, OtherProcess, ReferenceCounter, Referral
-
-
-class AuditedAdminMixin:
-    """Every change made through the admin site goes on the audit trail, as in the app."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changed = ", ".join(form.changed_data) or "nothing"
-        audit_record(
-            actor=request.user,
-            action="admin.changed" if change else "admin.added",
-            obj=obj,
-            summary=f"Administration: {'changed' if change else 'added'} {changed}",
-            request=request,
-        )
-
-    def delete_model(self, request, obj):
-        audit_record(
-            actor=request.user,
-            action="admin.deleted",
-            obj=obj,
-            summary="Administration: deleted",
-            request=request,
-        )
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            audit_record(
-                actor=request.user,
-                action="admin.deleted",
-                obj=obj,
-                summary="Administration: deleted (bulk action)",
-                request=request,
-            )
-        super().delete_queryset(request, queryset)
 
 
 class RowInline(admin.StackedInline):
