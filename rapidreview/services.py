@@ -63,10 +63,11 @@ def can_update_recommendation(recommendation: Recommendation, user) -> bool:
         return False
     if user.has_role(Role.CHAIR, Role.COORDINATOR):
         return True
+    # Through .all(), so a list that prefetched the agencies asks nothing more.
     return bool(
         user.has_role(Role.AGENCY_LEAD)
         and user.agency_id
-        and recommendation.agencies.filter(pk=user.agency_id).exists()
+        and user.agency_id in {agency.pk for agency in recommendation.agencies.all()}
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cspr.accounts.roles import Role
@@ -71,6 +72,9 @@ def recommendations(request):
     if not (user.is_partnership or user.has_role(Role.AGENCY_LEAD)):
         raise PermissionDenied
     rows = list(_recommendations_for(user))
+    for row in rows:
+        # Members read the list; only those who may record progress get the link.
+        row.can_update = can_update_recommendation(row, user)
     audit_record(
         actor=user,
         action="recommendations.viewed",
@@ -84,6 +88,8 @@ def recommendations(request):
             "open_rows": [r for r in rows if r.status != Recommendation.Status.DONE],
             "done_rows": [r for r in rows if r.status == Recommendation.Status.DONE],
             "agency": user.agency if not user.is_partnership else None,
+            "partnership": user.is_partnership,
+            "today": timezone.localdate(),
         },
     )
 

@@ -474,3 +474,30 @@ def test_home_counts_open_cases_by_stage_with_a_link_to_each(chair, member, prac
     ]
     page = client.get("/").content.decode()
     assert f'href="{reverse("referrals:list")}?status=rapid_review_in_progress"' in page
+
+
+def test_recommendations_list_offers_progress_only_to_those_who_may_record_it(
+    chair, member, practitioner, contacts, agency, client
+):
+    from rapidreview.services import recommendation_add
+
+    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
+    recommendation_add(
+        referral=case,
+        required_action="Audit",
+        agencies=[agency],
+        due_on=today(),
+        token=uuid.uuid4(),
+        by=chair,
+    )
+    Recommendation.objects.filter(referral=case).update(due_on=today() - timedelta(days=1))
+
+    client.force_login(member)
+    member_page = client.get(reverse("rapidreview:recommendations")).content.decode()
+    client.force_login(chair)
+    chair_page = client.get(reverse("rapidreview:recommendations")).content.decode()
+
+    assert "Record progress" not in member_page
+    assert "Record progress" in chair_page
+    assert "Overdue" in chair_page
+    assert f'href="{reverse("referrals:detail", args=[case.pk])}"' in chair_page
