@@ -136,3 +136,30 @@ def test_one_note_posted_twice_at_once_is_added_once(monkeypatch, member, practi
     assert results[0].pk == results[1].pk
     assert CaseNote.objects.filter(referral=case).count() == 1
     assert AuditEvent.objects.for_object(case).filter(action="case.note_added").count() == 1
+
+
+def test_two_referrals_linked_to_each_other_at_once(monkeypatch, chair, coordinator, practitioner, contacts):
+    """Both cases are locked lower id first, so the two links queue instead of deadlocking;
+    the second finds its main case already a duplicate and says so."""
+    need_postgresql()
+    first = submitted_case(author=practitioner)
+    second = submitted_case(author=practitioner)
+
+    def link(case, main, by):
+        return lambda: lifecycle_services.case_link_duplicate(
+            referral=Referral(pk=case.pk), duplicate_of=Referral(pk=main.pk), by=by
+        )
+
+    results = run_together(monkeypatch, link(first, second, chair), link(second, first, coordinator))
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], CaseActionError)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    statuses = sorted([first.status, second.status])
+    assert statuses == sorted([S.DUPLICATE, S.SUBMITTED])
+    linked = first if first.status == S.DUPLICATE else second
+    assert errors[0].message == (
+        f"{linked.reference} cannot be the main case: its status is “Linked to another case as a duplicate”"
+    )
+    assert CaseTransition.objects.filter(name="link_as_duplicate").count() == 1
