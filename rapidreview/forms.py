@@ -156,9 +156,9 @@ class PublicationPlanForm(CaseForm):
 
     planned_on = date_field(
         "Planned publication date",
-        tense="future",
+        tense="any",
         help_text="The final report must reach the National Panel and the Secretary of State at least "
-        "7 working days before. For example, 27 3 2026",
+        "7 working days before. For example, 27 3 2027",
     )
 
     def __init__(self, *args, **kwargs):

@@ -353,17 +353,22 @@ def publication_plan(*, referral, planned_on: date, by, now=None) -> Publication
     """Plan the publication date; opens "send the final report to the Panel and the
     Secretary of State" 7 working days before it and tells the QA lead and coordinator.
 
-    The date can change until the report has been sent; the deadline follows it.
+    The date can change until the report has been sent; the deadline follows it. It may
+    be in the past, so a publication already under way can be recorded after the event.
     """
     now = now or timezone.now()
     case = case_lock(referral)
     case_check_drive(case, by, allowed=(S.FINAL_REPORT_RECEIVED,), what="plan the publication")
     publication = Publication.objects.select_for_update().filter(referral=case).first()
-    today = timezone.localdate(now)
     if planned_on is None:
         raise CaseActionError("Enter the planned publication date", field="planned_on")
-    if planned_on <= today:
-        raise CaseActionError("The planned publication date must be in the future", field="planned_on")
+    first_report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
+    if first_report is not None and planned_on < first_report.received_on:
+        raise CaseActionError(
+            "The planned publication date must be on or after the date the final report was received "
+            f"({long_date(first_report.received_on)})",
+            field="planned_on",
+        )
     if publication is not None and publication.sent_to_panel_sos_on:
         raise CaseActionError(
             "The final report has already been sent to the Panel and the Secretary of State for this "

@@ -696,3 +696,25 @@ def test_the_next_step_cannot_be_dated_before_the_rapid_review_was_completed(
         "decided_on": "The date of the decision must be on or after the date the rapid review was completed "
         f"({services.long_date(today())})"
     }
+
+
+def test_a_publication_can_be_recorded_after_the_event(chair, practitioner, contacts):
+    case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
+    STEPS["receive_final_report"](case, chair)
+
+    with pytest.raises(CaseActionError) as error:
+        review_services.publication_plan(referral=case, planned_on=today() - timedelta(days=1), by=chair)
+    assert error.value.problems == {
+        "planned_on": "The planned publication date must be on or after the date the final report was "
+        f"received ({services.long_date(today())})"
+    }
+
+    # The coordinator catches up on the day it was published: planned, sent and published.
+    review_services.publication_plan(referral=case, planned_on=today(), by=chair)
+    review_services.final_report_send(referral=case, sent_on=today(), by=chair)
+    STEPS["publish_report"](case, chair)
+
+    case.refresh_from_db()
+    assert case.status == S.PUBLISHED
+    send = deadline(case, "final_report_to_panel_sos")
+    assert (send.status, send.met_late) == (Deadline.Status.MISSED, True)  # not 7 working days before
