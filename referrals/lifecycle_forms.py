@@ -424,11 +424,7 @@ class CommissionForm(CaseForm):
     decided_on = date_field("Date the partners decided to hold a local review")
     reviewer_name = text_field("Reviewer’s name", message="Enter the reviewer’s name")
     reviewer_organisation = text_field("Reviewer’s organisation", message="Enter the reviewer’s organisation")
-    rationale = text_field(
-        "Rationale (optional if the rapid review recommended a local review)",
-        required=False,
-        rows=4,
-    )
+    rationale = text_field("Rationale", required=False, rows=4)
 
     commissioned_on = date_field("Date the reviewer was commissioned")
     informed_on = date_field(
@@ -439,9 +435,22 @@ class CommissionForm(CaseForm):
     )
 
     def __init__(self, *args, **kwargs):
+        from rapidreview.models import NextStep, RapidReview
+
         super().__init__(*args, **kwargs)
         for name in ("reviewer_name", "reviewer_organisation"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
+        recommended = (
+            RapidReview.objects.filter(referral=self.case).values_list("recommendation", flat=True).first()
+        )
+        # The reason is needed only when the partners go against the rapid review.
+        if recommended and recommended != NextStep.LOCAL_REVIEW:
+            self.fields["rationale"].label = (
+                f"The rapid review recommended {NextStep(recommended).label[0].lower()}"
+                f"{NextStep(recommended).label[1:]}: why is a local review being held?"
+            )
+        else:
+            self.fields["rationale"].label = "Anything to add to the rapid review’s rationale? (optional)"
 
     def layout(self):
         return [
@@ -484,7 +493,7 @@ class NoFurtherReviewForm(CaseForm):
 # --- the local review, publication, closing --------------------------------------------
 
 
-class LocalReviewStartForm(CaseForm):
+class LocalReviewStartForm(DatedForm):
     submit_label = "Start the local review"
 
     started_on = date_field("Date the local review started")

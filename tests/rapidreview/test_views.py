@@ -501,3 +501,34 @@ def test_recommendations_list_offers_progress_only_to_those_who_may_record_it(
     assert "Record progress" in chair_page
     assert "Overdue" in chair_page
     assert f'href="{reverse("referrals:detail", args=[case.pk])}"' in chair_page
+
+
+def test_commission_page_asks_why_when_the_rapid_review_recommended_otherwise(
+    chair, practitioner, contacts, client
+):
+    from rapidreview.models import NextStep
+    from referrals import lifecycle_services as services
+
+    from .helpers import complete_findings, decide
+
+    agreed = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
+    other = submitted_case(author=practitioner)
+    decide(other, chair)
+    STEPS["start_rapid_review"](other, chair)
+    services.rapid_review_complete(
+        referral=other, by=chair, **complete_findings(recommendation=NextStep.NATIONAL_REVIEW)
+    )
+    STEPS["send_to_panel"](other, chair)
+    client.force_login(chair)
+
+    def label(case):
+        form = client.get(
+            reverse("referrals:case_action", args=[case.pk, "commission-local-review"])
+        ).context["form"]
+        return form.fields["rationale"].label
+
+    assert label(agreed) == "Anything to add to the rapid review’s rationale? (optional)"
+    assert label(other) == (
+        "The rapid review recommended a national review, led by the National Panel: "
+        "why is a local review being held?"
+    )
