@@ -49,6 +49,33 @@ def triage_queue(user):
     )
 
 
+def possible_duplicates(queue, user) -> dict[int, list[Referral]]:
+    """For each referral in the queue, the other live cases about the same child and
+    incident (same date of birth and incident date), which may be the same incident
+    referred by another agency. The chair or coordinator decides; this only points."""
+
+    def key(referral):
+        return (referral.child_date_of_birth, referral.incident_date)
+
+    keys = {key(r) for r in queue if all(key(r))}
+    if not keys:
+        return {}
+    others = (
+        Referral.objects.visible_to(user)
+        .exclude(status__in=[S.DRAFT, S.WITHDRAWN, S.DUPLICATE])
+        .filter(
+            child_date_of_birth__in={born for born, _ in keys},
+            incident_date__in={incident for _, incident in keys},
+        )
+        .only("pk", "reference", "child_date_of_birth", "incident_date")
+        .order_by("submitted_at", "pk")
+    )
+    by_key: dict = {}
+    for other in others:
+        by_key.setdefault(key(other), []).append(other)
+    return {r.pk: [other for other in by_key.get(key(r), []) if other.pk != r.pk] for r in queue}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime

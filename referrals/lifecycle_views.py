@@ -22,7 +22,7 @@ from rapidreview.uploads import UploadSizeLimitHandler, too_large_message
 from .lifecycle_actions import ACTIONS
 from .lifecycle_graph import refusal_message
 from .lifecycle_models import CaseTransition
-from .lifecycle_selectors import triage_queue
+from .lifecycle_selectors import possible_duplicates, triage_queue
 from .lifecycle_services import CaseActionError
 from .models import Referral
 
@@ -38,6 +38,9 @@ def triage(request):
     if not may_triage(request.user):
         raise PermissionDenied
     queue = list(triage_queue(request.user))
+    duplicates = possible_duplicates(queue, request.user)
+    for referral in queue:
+        referral.possible_duplicates = duplicates.get(referral.pk, [])
     audit_record(
         actor=request.user,
         action="triage.viewed",
