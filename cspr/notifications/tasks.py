@@ -1,10 +1,12 @@
 from celery import shared_task
+from django.db import OperationalError
 
 from .services import NotificationDeliveryError, notification_deliver, notification_requeue_stale
 
 
 @shared_task(
-    autoretry_for=(NotificationDeliveryError,),
+    # A mail server that refused, or a database briefly unavailable or locked.
+    autoretry_for=(NotificationDeliveryError, OperationalError),
     retry_backoff=30,
     retry_backoff_max=3600,
     retry_jitter=True,

@@ -276,3 +276,27 @@ def test_notification_queue_many_with_nothing_to_write_makes_no_query(django_ass
     with django_assert_num_queries(0):
         assert notification_queue_many([]) == []
         assert notification_queue_many(many_items(2, recipients=[])) == []
+
+
+def test_notification_deliver_task_retries_when_the_database_is_briefly_unavailable(monkeypatch):
+    from django.db import OperationalError
+
+    from cspr.notifications import tasks
+
+    row = queue([Recipient(email="a@example.org")])[0]
+    real_deliver = tasks.notification_deliver
+    calls = {"n": 0}
+
+    def locked_once(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("database is locked")
+        return real_deliver(**kwargs)
+
+    monkeypatch.setattr(tasks, "notification_deliver", locked_once)
+    result = notification_deliver_task.apply(kwargs={"notification_id": row.pk})
+
+    assert result.successful()
+    assert calls["n"] == 2
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT
