@@ -35,6 +35,8 @@ def test_chair_takes_a_case_from_triage_to_a_commissioned_local_review(
     chair = make_user(Role.CHAIR, username="journeychair")
     case = submitted_case(author=practitioner)
     sign_in(page, "journeychair", TEST_PASSWORD)
+    expect(page.get_by_role("link", name="1 referral awaiting the subgroup decision")).to_be_visible()
+    assert_accessible(page, context="home")
 
     # Triage
     page.get_by_role("link", name="Triage").click()
@@ -115,6 +117,9 @@ def test_chair_takes_a_case_from_triage_to_a_commissioned_local_review(
     expect(page.get_by_text("The local review has been commissioned")).to_be_visible()
     expect(page.locator("#case-status")).to_have_text("Local review commissioned")
     assert_accessible(page, context="case page, local review commissioned")
+    page.get_by_role("link", name="Home").click()
+    expect(page.get_by_role("link", name="Local review commissioned")).to_be_visible()
+    assert_accessible(page, context="home, with a case by stage")
 
     case.refresh_from_db()
     assert case.status == CaseStatus.LCSPR_COMMISSIONED
