@@ -481,6 +481,7 @@ ACTIONS: dict[str, CaseAction] = {
             success="The case has been closed",
             transitions=("close",),
             blockers=services.close_blockers,
+            context_template="rapidreview/_close_context.html",
             intro="Close the case when nothing more is owed on it. A closed case stays on record and "
             "can still be "
             "read.",

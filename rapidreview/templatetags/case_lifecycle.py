@@ -73,6 +73,16 @@ def lifecycle_home(user):
     return context
 
 
+@register.simple_tag
+def open_deadlines(referral):
+    """The case's deadlines still open, for the page that closes it."""
+    from deadlines.models import Deadline
+
+    return list(
+        Deadline.objects.filter(referral=referral, status=Deadline.Status.OPEN).select_related("rule")
+    )
+
+
 @register.filter
 def yes_no(value):
     return {True: "Yes", False: "No"}.get(value, "Not answered")

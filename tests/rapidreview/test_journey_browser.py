@@ -188,6 +188,10 @@ def test_local_review_pages_are_accessible_to_each_role(page, make_user, practit
     )
     page.goto(f"/referrals/{case.pk}/actions/plan-publication/")
     assert_accessible(page, context="plan the publication")
+    ended = case_in(CaseStatus.NO_REVIEW, author=practitioner, by=chair)
+    page.goto(f"/referrals/{ended.pk}/actions/close/")
+    expect(page.locator("#open-deadlines-warning")).to_be_visible()
+    assert_accessible(page, context="close the case, with deadlines still open")
     page.goto(f"/referrals/{case.pk}/")
     assert_accessible(page, context="case page with a final report, as the chair")
 

@@ -246,7 +246,7 @@ def test_triage_lists_referrals_awaiting_a_decision_most_urgent_first(chair, pra
     queue = list(response.context["queue"])
     assert queue == [urgent, later]
     page = response.content.decode()
-    assert f"Record decision<span class=\"govuk-visually-hidden\"> for {decided.reference}" not in page
+    assert f'Record decision<span class="govuk-visually-hidden"> for {decided.reference}' not in page
     assert "Overdue" in page
     assert page.count("Record decision") == 2
     assert "Suspected" in page  # the criteria answers, at a glance
@@ -551,3 +551,17 @@ def test_triage_points_out_a_referral_about_the_same_child_and_incident(
     assert f'Same child and incident date as <a class="govuk-link" href="/referrals/{earlier.pk}/">' in (
         response.content.decode()
     )
+
+
+def test_close_page_warns_of_deadlines_still_open(chair, practitioner, contacts, client):
+    from deadlines.models import Deadline
+
+    case = case_in(S.NO_REVIEW, author=practitioner, by=chair)
+    still_open = Deadline.objects.filter(referral=case, status=Deadline.Status.OPEN).count()
+    assert still_open  # the local authority's notifications, opened at submission
+    client.force_login(chair)
+
+    page = client.get(reverse("referrals:case_action", args=[case.pk, "close"])).content.decode()
+
+    assert f"{still_open} deadlines on this case are still open" in page
+    assert "Notify the National Panel" in page
