@@ -1,5 +1,6 @@
 """The whole graph, table-driven: from every state, every move the graph allows succeeds
-through its service, and every other move is refused with its message, writing nothing."""
+through its service, and every other move is refused with its message, writing nothing.
+The author's own moves on a draft (submit, withdraw) are checked from every state too."""
 
 import pytest
 
@@ -8,6 +9,7 @@ from cspr.notifications.models import Notification
 from referrals.lifecycle_graph import edges, refusal_message
 from referrals.lifecycle_models import CaseTransition
 from referrals.lifecycle_services import CaseActionError
+from referrals.services import ReferralError, referral_submit, referral_withdraw_draft
 from referrals.states import CaseStatus
 
 from .helpers import STEPS, case_in
@@ -70,3 +72,33 @@ def test_every_other_move_is_refused_with_its_message_and_writes_nothing(
     assert outcomes == {name: refusal_message(name, state) for name in refused}
     assert all(message.strip() for message in outcomes.values())
     assert written() == before
+
+
+# The author's own moves on their draft, made by the referrals services: the rest of the graph.
+AUTHOR_STEPS = {
+    "submit": lambda case, by: referral_submit(referral=case, by=by),
+    "withdraw_draft": lambda case, by: referral_withdraw_draft(referral=case, by=by),
+}
+AUTHOR_EDGES = {(edge.source, edge.name): edge.target for edge in edges() if edge.name in AUTHOR_STEPS}
+
+
+def test_the_graph_is_the_lifecycle_and_the_authors_moves():
+    assert {edge.name for edge in edges()} == set(STEPS) | set(AUTHOR_STEPS)
+
+
+@pytest.mark.parametrize(
+    ("state", "name"), [(s.value, name) for s in S for name in AUTHOR_STEPS], ids=lambda value: str(value)
+)
+def test_the_authors_moves_are_open_only_on_their_draft(state, name, chair, practitioner, contacts):
+    case = case_in(state, author=practitioner, by=chair)
+
+    if (state, name) in AUTHOR_EDGES:
+        AUTHOR_STEPS[name](case, practitioner)
+        case.refresh_from_db()
+        assert case.status == AUTHOR_EDGES[(state, name)]
+        return
+    with pytest.raises(ReferralError) as error:
+        AUTHOR_STEPS[name](case, practitioner)
+    assert error.value.messages and all(message.strip() for message in error.value.messages)
+    case.refresh_from_db()
+    assert case.status == state
