@@ -144,7 +144,12 @@ class FinalReport(models.Model):
         get_latest_by = "uploaded_at"
 
     def __str__(self):
-        return f"Final report for {self.referral.reference} ({self.original_name})"
+        return f"Final report {self.pk} for {self.referral.reference}"
+
+    @property
+    def download_name(self) -> str:
+        """The file name a download gets: the case reference and version, never the uploader's."""
+        return f"{self.referral.reference}-final-report-{self.pk}.{self.kind}"
 
     @property
     def content_type(self) -> str:

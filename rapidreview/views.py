@@ -47,8 +47,9 @@ def report_download(request, pk: int):
         summary=f"Final report version {report.pk} downloaded",
         request=request,
     )
+    # The uploader's own file name often names the child; the download names the case.
     response = FileResponse(
-        handle, as_attachment=True, filename=report.original_name, content_type=report.content_type
+        handle, as_attachment=True, filename=report.download_name, content_type=report.content_type
     )
     response["Cache-Control"] = "private, no-store"
     return response
