@@ -291,6 +291,8 @@ def referral_withdraw_draft(*, referral: Referral, by, now=None, request=None) -
     Locks the referral; refuses unless `by` is its author and it is still a draft.
     Records `referral.draft_withdrawn`.
     """
+    from referrals.lifecycle_services import case_transition_log
+
     now = now or timezone.now()
     locked = _lock(referral)
     _check_author_draft(locked, by)
@@ -299,6 +301,7 @@ def referral_withdraw_draft(*, referral: Referral, by, now=None, request=None) -
     locked.withdraw_draft()
     locked.updated_at = now
     locked.save()
+    case_transition_log(referral=locked, name="withdraw_draft", from_status=CaseStatus.DRAFT, by=by, now=now)
     audit_record(
         actor=by,
         action="referral.draft_withdrawn",

@@ -352,6 +352,9 @@ def test_referral_withdraw_draft_keeps_it_for_its_author_only(draft, practitione
     draft.refresh_from_db()
     assert draft.status == CaseStatus.WITHDRAWN
     assert AuditEvent.objects.for_object(draft).filter(action="referral.draft_withdrawn").count() == 1
+    assert list(draft.transitions.values_list("name", "from_status", "to_status")) == [
+        ("withdraw_draft", CaseStatus.DRAFT, CaseStatus.WITHDRAWN)
+    ]
     chair = make_user(Role.CHAIR)
     assert list(Referral.objects.visible_to(chair)) == []
     assert list(Referral.objects.visible_to(practitioner)) == [draft]
