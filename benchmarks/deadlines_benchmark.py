@@ -61,6 +61,10 @@ def configure() -> str:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspr.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # The test client speaks plain HTTP; production's HTTPS redirect would answer 301.
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+    # Pages render from the source static files, with no collectstatic manifest.
+    os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
     import django
 
     django.setup()
