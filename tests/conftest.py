@@ -142,7 +142,10 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+    # bypass_csp lets axe-core be injected; test_csp_browser checks pages under the policy.
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 1200, "height": 900}, bypass_csp=True
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page
@@ -151,6 +154,7 @@ def page(chromium, live_server):
 
 def assert_accessible(page, *, context: str = "") -> None:
     """Run axe-core on the page; fail on any serious or critical violation."""
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
@@ -165,3 +169,4 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

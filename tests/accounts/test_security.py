@@ -157,3 +157,14 @@ def test_gunicorn_access_log_masks_feed_tokens():
 
     assert "abc123" not in atoms["r"]
     assert "abc123" not in atoms["U"]
+
+
+def test_content_security_policy_allows_only_this_site(client, make_user):
+    client.force_login(make_user())
+
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+
+    assert "script-src 'self';" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
