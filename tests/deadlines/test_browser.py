@@ -7,6 +7,7 @@ import os
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from cspr.accounts.roles import Role
 from deadlines.models import Deadline, StatutoryNotification
@@ -45,7 +46,7 @@ def cases(rulebook, clock, make_user, other_agency):
 def test_coordinator_dashboard_and_case_actions(page, make_user, cases):
     make_user(Role.COORDINATOR, username="coordinator")
     sign_in(page, "coordinator", TEST_PASSWORD)
-    assert page.get_by_text("1 overdue").is_visible()
+    expect(page.get_by_text("1 overdue")).to_be_visible()
     shot(page, "home")
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Deadlines").click()
@@ -59,25 +60,25 @@ def test_coordinator_dashboard_and_case_actions(page, make_user, cases):
 
     page.get_by_label("Overdue only").check()
     page.get_by_role("button", name="Apply filters").click()
-    assert page.locator("tbody tr").count() == 1
+    expect(page.locator("tbody tr")).to_have_count(1)
     assert_accessible(page, context="dashboard filtered")
 
     page.locator("tbody tr").first.get_by_role("link", name=cases[0].reference, exact=True).click()
-    assert page.get_by_role("heading", name="Deadlines", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Deadlines", exact=True)).to_be_visible()
     assert_accessible(page, context="case page with deadlines")
     shot(page, "case")
 
     # Waive the overdue subgroup decision: first without a reason.
     page.get_by_role("link", name="Waive Subgroup decides whether to hold a rapid review").click()
     page.get_by_role("button", name="Waive deadline").click()
-    assert page.get_by_role("alert").get_by_text("Enter why the deadline is being waived").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Enter why the deadline is being waived")).to_be_visible()
     assert_accessible(page, context="waive form with error")
     shot(page, "waive-error")
     page.get_by_label("Why is this deadline being waived?").fill(
         "The neighbouring partnership is leading the review"
     )
     page.get_by_role("button", name="Waive deadline").click()
-    assert page.get_by_text("deadline waived").is_visible()
+    expect(page.get_by_text("deadline waived")).to_be_visible()
     assert (
         Deadline.objects.get(referral=cases[0], rule__code="subgroup_decision").status
         == Deadline.Status.WAIVED
@@ -89,17 +90,15 @@ def test_coordinator_dashboard_and_case_actions(page, make_user, cases):
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("2026")
     page.get_by_role("button", name="Save").click()
-    assert (
-        page.get_by_role("alert")
-        .get_by_text("Enter the National Panel’s notification reference")
-        .is_visible()
-    )
+    expect(
+        page.get_by_role("alert").get_by_text("Enter the National Panel’s notification reference")
+    ).to_be_visible()
     assert page.get_by_label("Year").input_value() == "2026"
     assert_accessible(page, context="notification form with error")
     shot(page, "record-notification-error")
     page.get_by_label("Notification reference").fill("SIN-2026-0042")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("National Panel notified: recorded").is_visible()
+    expect(page.get_by_text("National Panel notified: recorded")).to_be_visible()
     assert StatutoryNotification.objects.get(referral=cases[0]).reference == "SIN-2026-0042"
 
     # An earlier date the local authority became aware.
@@ -109,7 +108,7 @@ def test_coordinator_dashboard_and_case_actions(page, make_user, cases):
     page.get_by_label("Month").fill("2")
     page.get_by_label("Year").fill("2026")
     page.get_by_role("button", name="Save date").click()
-    assert page.get_by_text("Date the local authority became aware saved").is_visible()
+    expect(page.get_by_text("Date the local authority became aware saved")).to_be_visible()
     assert Deadline.objects.get(referral=cases[0], rule__code="report_to_partners").due_date == date(
         2026, 3, 6
     )
@@ -127,13 +126,13 @@ def test_calendar_feed_page(page, make_user, cases):
     assert_accessible(page, context="calendar feed with address")
     shot(page, "calendar-feed")
     page.get_by_role("button", name="Turn off my calendar address").click()
-    assert page.get_by_text("You do not have a calendar address at the moment.").is_visible()
+    expect(page.get_by_text("You do not have a calendar address at the moment.")).to_be_visible()
 
 
 def test_practitioner_sees_only_their_own_deadlines(page, cases):
     sign_in(page, "police", TEST_PASSWORD)
     page.get_by_role("link", name="See the deadlines of your referrals").click()
-    assert page.get_by_role("heading", name="3 open deadlines").is_visible()
+    expect(page.get_by_role("heading", name="3 open deadlines")).to_be_visible()
     assert cases[1].reference in page.locator("tbody").inner_text()
     assert cases[0].reference not in page.locator("tbody").inner_text()
     assert_accessible(page, context="practitioner dashboard")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cspr.accounts.roles import Role
 from cspr.notifications.models import ContactRole, Notification
@@ -219,7 +220,7 @@ def test_error_pages_and_withdrawal_are_accessible(page, make_user):
     assert_accessible(page, context="check answers, submission refused")
     summary.get_by_role("link", name="Enter the child’s name").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Child"
-    assert page.get_by_role("link", name="Back to check your answers").is_visible()
+    expect(page.get_by_role("link", name="Back to check your answers")).to_be_visible()
     assert_accessible(page, context="child section from check answers")
 
     # A half-filled row: its errors are named by row, by the fields.
@@ -262,5 +263,5 @@ def test_agency_lead_and_chair_pages_are_accessible(page, make_user, role):
     assert page.get_by_role("heading", level=1).inner_text().startswith(referral.reference)
     assert "Secretary of State and Ofsted" in page.locator(".govuk-warning-text").first.inner_text()
     page.get_by_text("The full referral form, every section").click()
-    assert page.get_by_text(CHILD_NAME).first.is_visible()
+    expect(page.get_by_text(CHILD_NAME).first).to_be_visible()
     assert_accessible(page, context="case page, full form open")
