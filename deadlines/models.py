@@ -355,6 +355,7 @@ class CalendarFeedToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "calendar feed address"
+        verbose_name_plural = "calendar feed addresses"
 
     def __str__(self):
         state = "revoked" if self.revoked_at else "active"
