@@ -79,62 +79,19 @@ def _publication(case):
     return Publication.objects.filter(referral=case).first()
 
 
+def _with_answers(service):
+    """Run `service` with the form's answers as its keyword arguments: each of these forms
+    asks exactly what its service takes, under the same names."""
+
+    def run(form, case, user):
+        return service(referral=case, by=user, **form.cleaned_data)
+
+    return run
+
+
 def _run_decide(form, case, user):
     return services.case_decide(
         referral=case, decision=form.decision(), organisations=form.cleaned_data["organisations"], by=user
-    )
-
-
-def _run_communication(form, case, user):
-    data = form.cleaned_data
-    return services.decision_record_communication(
-        referral=case,
-        family_informed_on=data["family_informed_on"],
-        referrer_informed_on=data["referrer_informed_on"],
-        by=user,
-    )
-
-
-def _run_complete(form, case, user):
-    data = form.cleaned_data
-    return services.rapid_review_complete(
-        referral=case,
-        completed_on=data["completed_on"],
-        facts_gathered=data["facts_gathered"],
-        immediate_action_needed=data["immediate_action_needed"],
-        immediate_action_taken=data["immediate_action_taken"],
-        improvements_identified=data["improvements_identified"],
-        learning_shared=data["learning_shared"],
-        recommendation=data["recommendation"],
-        recommendation_rationale=data["recommendation_rationale"],
-        by=user,
-    )
-
-
-def _run_commission(form, case, user):
-    data = form.cleaned_data
-    return services.lcspr_commission(
-        referral=case,
-        decided_on=data["decided_on"],
-        reviewer_name=data["reviewer_name"],
-        reviewer_organisation=data["reviewer_organisation"],
-        commissioned_on=data["commissioned_on"],
-        informed_on=data["informed_on"],
-        rationale=data["rationale"],
-        by=user,
-    )
-
-
-def _run_publish(form, case, user):
-    data = form.cleaned_data
-    return services.case_publish(
-        referral=case,
-        full_report=data["full_report"],
-        published_on=data["published_on"],
-        where_published=data["where_published"],
-        not_published_rationale=data["not_published_rationale"],
-        improvements_summary=data["improvements_summary"],
-        by=user,
     )
 
 
@@ -190,12 +147,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Link to another case as a duplicate",
             heading="Link this referral to another case as a duplicate",
             form_class=forms.DuplicateForm,
-            run=lambda form, case, user: services.case_link_duplicate(
-                referral=case,
-                duplicate_of=form.cleaned_data["duplicate_of"],
-                reason=form.cleaned_data["reason"],
-                by=user,
-            ),
+            run=_with_answers(services.case_link_duplicate),
             success="The referral has been linked to the other case as a duplicate",
             transitions=("link_as_duplicate",),
             intro="Use this when two agencies have referred the same incident. This referral’s "
@@ -207,9 +159,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Withdraw the referral",
             heading="Withdraw the referral",
             form_class=forms.WithdrawForm,
-            run=lambda form, case, user: services.case_withdraw(
-                referral=case, reason=form.cleaned_data["reason"], by=user
-            ),
+            run=_with_answers(services.case_withdraw),
             success="The referral has been withdrawn",
             transitions=("withdraw",),
             intro="A withdrawn referral is kept for the record, but the subgroup will not decide on "
@@ -222,7 +172,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Record when the decision was communicated",
             heading="Record when the decision was communicated",
             form_class=forms.CommunicationForm,
-            run=_run_communication,
+            run=_with_answers(services.decision_record_communication),
             success="The dates have been saved",
             states=AFTER_DECISION,
             wanted=_decision_uncommunicated,
@@ -235,12 +185,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Start the rapid review",
             heading="Start the rapid review",
             form_class=forms.RapidReviewStartForm,
-            run=lambda form, case, user: services.rapid_review_start(
-                referral=case,
-                started_on=form.cleaned_data["started_on"],
-                organisations=form.cleaned_data["organisations"],
-                by=user,
-            ),
+            run=_with_answers(services.rapid_review_start),
             success="The rapid review has started",
             transitions=("start_rapid_review",),
             intro="A rapid review starts within 5 working days of the decision to hold it, and is "
@@ -252,7 +197,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Complete the rapid review",
             heading="Complete the rapid review",
             form_class=forms.RapidReviewCompleteForm,
-            run=_run_complete,
+            run=_with_answers(services.rapid_review_complete),
             success="The rapid review has been completed",
             transitions=("complete_rapid_review",),
             intro="Record what the rapid review found against its aims, and what it recommends next. The "
@@ -263,9 +208,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Record that the rapid review was sent to the National Panel",
             heading="Send the rapid review to the National Panel",
             form_class=forms.SendToPanelForm,
-            run=lambda form, case, user: services.case_send_to_panel(
-                referral=case, sent_on=form.cleaned_data["sent_on"], by=user
-            ),
+            run=_with_answers(services.case_send_to_panel),
             success="The rapid review has been recorded as sent to the National Panel",
             transitions=("send_to_panel",),
             intro="As soon as the rapid review is complete, the safeguarding partners send a copy to "
@@ -277,7 +220,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Commission a local review",
             heading="Commission a local child safeguarding practice review",
             form_class=forms.CommissionForm,
-            run=_run_commission,
+            run=_with_answers(services.lcspr_commission),
             success="The local review has been commissioned",
             transitions=("commission_local_review",),
             context_template="rapidreview/_next_step_context.html",
@@ -291,12 +234,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Record a national review (the Panel leads)",
             heading="Record that the National Panel leads a national review",
             form_class=forms.NationalReviewForm,
-            run=lambda form, case, user: services.case_escalate_to_national(
-                referral=case,
-                decided_on=form.cleaned_data["decided_on"],
-                rationale=form.cleaned_data["rationale"],
-                by=user,
-            ),
+            run=_with_answers(services.case_escalate_to_national),
             success="The national review has been recorded",
             transitions=("refer_to_national_review",),
             context_template="rapidreview/_next_step_context.html",
@@ -309,12 +247,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Record no further review",
             heading="Record that there will be no further review",
             form_class=forms.NoFurtherReviewForm,
-            run=lambda form, case, user: services.case_no_further_review(
-                referral=case,
-                decided_on=form.cleaned_data["decided_on"],
-                rationale=form.cleaned_data["rationale"],
-                by=user,
-            ),
+            run=_with_answers(services.case_no_further_review),
             success="The decision that there will be no further review has been recorded",
             transitions=("decide_no_further_review",),
             context_template="rapidreview/_next_step_context.html",
@@ -327,9 +260,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Record when the Panel, Ofsted and DfE were informed",
             heading="Record when the National Panel, Ofsted and DfE were informed",
             form_class=forms.InformedForm,
-            run=lambda form, case, user: services.lcspr_record_informed(
-                referral=case, informed_on=form.cleaned_data["informed_on"], by=user
-            ),
+            run=_with_answers(services.lcspr_record_informed),
             success="The date has been saved",
             states=(S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS, S.FINAL_REPORT_RECEIVED),
             wanted=_not_informed,
@@ -339,12 +270,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Start the local review",
             heading="Start the local review",
             form_class=forms.LocalReviewStartForm,
-            run=lambda form, case, user: services.lcspr_start(
-                referral=case,
-                started_on=form.cleaned_data["started_on"],
-                methodology=form.cleaned_data["methodology"],
-                by=user,
-            ),
+            run=_with_answers(services.lcspr_start),
             success="The local review has started",
             transitions=("start_local_review",),
             intro="The review is proportionate, focuses on learning and reflects the child’s "
@@ -356,16 +282,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Add to the involvement log",
             heading="Log practitioners’ or the family’s involvement",
             form_class=review_forms.InvolvementForm,
-            run=lambda form, case, user: review_services.involvement_record(
-                referral=case,
-                kind=form.cleaned_data["kind"],
-                who=form.cleaned_data["who"],
-                happened_on=form.cleaned_data["happened_on"],
-                method=form.cleaned_data["method"],
-                details=form.cleaned_data["details"],
-                token=form.cleaned_data["token"],
-                by=user,
-            ),
+            run=_with_answers(review_services.involvement_record),
             success="The involvement has been logged",
             states=(S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS, S.FINAL_REPORT_RECEIVED),
             intro="Practitioners are fully involved and invited to contribute without fear of blame; "
@@ -377,13 +294,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Upload the final report",
             heading="Upload the final report",
             form_class=review_forms.FinalReportForm,
-            run=lambda form, case, user: services.final_report_receive(
-                referral=case,
-                upload=form.cleaned_data["upload"],
-                received_on=form.cleaned_data["received_on"],
-                token=form.cleaned_data["token"],
-                by=user,
-            ),
+            run=_with_answers(services.final_report_receive),
             success="The final report has been uploaded",
             transitions=("receive_final_report",),
             intro="The report is stored securely and can be opened only by the subgroup and the coordinator. "
@@ -394,13 +305,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Upload a revised final report",
             heading="Upload a revised final report",
             form_class=review_forms.FinalReportForm,
-            run=lambda form, case, user: review_services.final_report_replace(
-                referral=case,
-                upload=form.cleaned_data["upload"],
-                received_on=form.cleaned_data["received_on"],
-                token=form.cleaned_data["token"],
-                by=user,
-            ),
+            run=_with_answers(review_services.final_report_replace),
             success="The revised final report has been uploaded",
             states=(S.FINAL_REPORT_RECEIVED,),
             intro="Earlier versions are kept. The newest version is the one that is sent and published.",
@@ -410,14 +315,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Add a recommendation",
             heading="Add a recommendation from the final report",
             form_class=review_forms.RecommendationForm,
-            run=lambda form, case, user: review_services.recommendation_add(
-                referral=case,
-                required_action=form.cleaned_data["required_action"],
-                agencies=form.cleaned_data["agencies"],
-                due_on=form.cleaned_data["due_on"],
-                token=form.cleaned_data["token"],
-                by=user,
-            ),
+            run=_with_answers(review_services.recommendation_add),
             success="The recommendation has been added and the agencies’ safeguarding leads told",
             states=review_services.RECOMMENDATION_STATES,
         ),
@@ -426,9 +324,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Plan the publication date",
             heading="Plan the publication date",
             form_class=review_forms.PublicationPlanForm,
-            run=lambda form, case, user: review_services.publication_plan(
-                referral=case, planned_on=form.cleaned_data["planned_on"], by=user
-            ),
+            run=_with_answers(review_services.publication_plan),
             success="The planned publication date has been saved",
             states=(S.FINAL_REPORT_RECEIVED,),
             wanted=_not_sent,
@@ -441,9 +337,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Record that the report was sent to the Panel and the Secretary of State",
             heading="Record that the final report was sent to the National Panel and the Secretary of State",
             form_class=review_forms.ReportSentForm,
-            run=lambda form, case, user: review_services.final_report_send(
-                referral=case, sent_on=form.cleaned_data["sent_on"], by=user
-            ),
+            run=_with_answers(review_services.final_report_send),
             success="The date has been saved",
             states=(S.FINAL_REPORT_RECEIVED,),
             wanted=_planned_not_sent,
@@ -453,7 +347,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Record the publication",
             heading="Record the publication",
             form_class=forms.PublishForm,
-            run=_run_publish,
+            run=_with_answers(services.case_publish),
             success="The publication has been recorded",
             transitions=("publish_report", "publish_improvements_only"),
             blockers=_publish_blockers,
@@ -463,9 +357,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Add a note",
             heading="Add a note to the case",
             form_class=review_forms.NoteForm,
-            run=lambda form, case, user: review_services.case_note_add(
-                referral=case, text=form.cleaned_data["text"], token=form.cleaned_data["token"], by=user
-            ),
+            run=_with_answers(review_services.case_note_add),
             success="Your note has been added",
             states=review_services.NOTE_STATES,
             permitted=lambda case, user: review_services.can_add_note(user),
@@ -475,9 +367,7 @@ ACTIONS: dict[str, CaseAction] = {
             label="Close the case",
             heading="Close the case",
             form_class=forms.CloseForm,
-            run=lambda form, case, user: services.case_close(
-                referral=case, reason=form.cleaned_data["reason"], by=user
-            ),
+            run=_with_answers(services.case_close),
             success="The case has been closed",
             transitions=("close",),
             blockers=services.close_blockers,
