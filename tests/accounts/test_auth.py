@@ -129,3 +129,12 @@ def test_password_change_requires_current_password(client, make_user):
 
     assert response.status_code == 200
     assert "Your old password was entered incorrectly" in response.content.decode()
+
+
+def test_login_error_is_shown_once_in_the_error_summary(client, make_user):
+    make_user(username="pat")
+
+    html = sign_in(client, "pat", "wrong-password").content.decode()
+
+    assert html.count("Enter a correct username and password") == 1
+    assert "alert-danger" not in html
