@@ -48,6 +48,7 @@ test: install assets
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

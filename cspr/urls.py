@@ -17,7 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
     path("deadlines/", include("deadlines.urls")),
-    path("reviews/", include("rapidreview.urls")),
+    path("", include("rapidreview.urls")),
 ]
 
 admin.site.site_header = "Child Safeguarding Practice Reviews — administration"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class DeadlinesConfig(AppConfig):
@@ -6,10 +7,9 @@ class DeadlinesConfig(AppConfig):
     verbose_name = "Deadlines"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
-        from .models import ClosureDay, ExtraHoliday
-        from .signals import calendar_rows_changed
+        # Models and handlers are imported once the app registry is ready, as Django asks.
+        from .models import ClosureDay, ExtraHoliday  # noqa: PLC0415
+        from .signals import calendar_rows_changed  # noqa: PLC0415
 
         # A safety net for writes that bypass deadlines.services (a shell, a fixture):
         # the cached calendar must never outlive the rows it was built from.

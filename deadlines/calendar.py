@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from .models import CalendarVersion, ClosureDay, ExtraHoliday
+
 LONDON = ZoneInfo("Europe/London")
 RECHECK_SECONDS = 5.0
 # Years built around today on first use; the range grows when a date falls outside it.
@@ -74,14 +76,10 @@ _cache: dict[str, object] = {"calendar": None, "checked": 0.0, "span": None}
 
 
 def _stored_version() -> int:
-    from .models import CalendarVersion
-
     return CalendarVersion.current()
 
 
 def _build(version: int, first_year: int, last_year: int) -> _Calendar:
-    from .models import ClosureDay, ExtraHoliday
-
     closed: dict[date, str] = {}
     bank = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
     for day, name in bank.items():

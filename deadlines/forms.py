@@ -1,33 +1,13 @@
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
-from django.core.exceptions import ValidationError
 
 from cspr.accounts.models import Agency
 from cspr.accounts.roles import Role
+from cspr.forms import date_field, form_helper
 from cspr.notifications.models import ContactRole
-from referrals.states import CaseStatus
+from referrals.lifecycle.states import CaseStatus
 
 from .models import DeadlineRule, StatutoryNotification
-
-
-class DateField(DateInputField):
-    """The GOV.UK date input with messages that say which date is wanted."""
-
-    def __init__(self, *, what: str, **kwargs):
-        super().__init__(**kwargs)
-        self.error_messages["required"] = f"Enter {what}"
-        self.error_messages["incomplete"] = f"{what[0].upper()}{what[1:]} must include a day, month and year"
-        for sub, name in zip(self.fields, ("day", "month", "year"), strict=True):
-            sub.error_messages["incomplete"] = f"{what[0].upper()}{what[1:]} must include a {name}"
-            sub.validators[0].message = f"{what[0].upper()}{what[1:]} must be a real date"
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as exc:
-            raise ValidationError("Enter a real date", code="invalid") from exc
 
 
 class DashboardFilterForm(forms.Form):
@@ -76,33 +56,14 @@ class WaiveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.textarea("reason", rows=4),
             Button("submit", "Waive deadline", css_class="govuk-button--warning"),
         )
 
 
-class LaAwareForm(forms.Form):
-    la_aware_on = DateField(
-        what="the date the local authority became aware",
-        label="When did the local authority become aware of the incident?",
-        help_text="For example, 27 3 2026. The deadlines counted from it move to match.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field("la_aware_on", context={"fieldset": True, "legend_size": Size.MEDIUM}),
-            Button("submit", "Save date"),
-        )
-
-
 class StatutoryNotificationForm(forms.Form):
-    notified_on = DateField(what="the date", label="", help_text="For example, 27 3 2026.")
+    notified_on = date_field("Date", label="Date", help_text="For example, 27 3 2026.", tense=None)
     reference = forms.CharField(
         label="Notification reference",
         max_length=100,
@@ -141,9 +102,7 @@ class StatutoryNotificationForm(forms.Form):
         else:
             del self.fields["reference"]
         fields.append(Field.text("note"))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*fields, Button("submit", "Save"))
+        self.helper = form_helper(*fields, Button("submit", "Save"))
 
 
 class FeedTokenForm(forms.Form):

@@ -8,6 +8,8 @@ from django.db.models import F
 
 from cspr.accounts.roles import Role
 from cspr.notifications.models import ContactRole
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import Referral
 
 
 class CalendarVersion(models.Model):
@@ -205,11 +207,9 @@ class DeadlineQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_partnership:
-            return self.exclude(referral__status="draft")
-        from referrals.models import Referral
-
+            return self.exclude(referral__status=CaseStatus.DRAFT)
         return self.filter(
-            referral__in=Referral.objects.visible_to(user).exclude(status="draft").values("pk")
+            referral__in=Referral.objects.visible_to(user).exclude(status=CaseStatus.DRAFT).values("pk")
         )
 
     def open(self):

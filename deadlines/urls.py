@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("case/<int:referral_pk>/", views.case_deadlines, name="case"),
-    path("case/<int:referral_pk>/local-authority-aware/", views.la_aware, name="la_aware"),
     path("case/<int:referral_pk>/record/<slug:kind>/", views.record_notification, name="record_notification"),
     path("<int:pk>/waive/", views.waive, name="waive"),
     path("calendar/", views.calendar_feed, name="calendar_feed"),

@@ -9,7 +9,6 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,22 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cspr.accounts.roles import Role
-from cspr.audit.services import audit_record
+from cspr.audit.models import AuditAction
+from cspr.audit.services import audit_read, audit_record
+from cspr.permissions import require
 from referrals.models import Referral
 
 from . import calendar, ical, selectors, services
-from .forms import DashboardFilterForm, FeedTokenForm, LaAwareForm, StatutoryNotificationForm, WaiveForm
+from .forms import DashboardFilterForm, FeedTokenForm, StatutoryNotificationForm, WaiveForm
 from .models import CalendarFeedToken, Deadline, StatutoryNotification
+from .permissions import can_follow_deadlines, can_record_notifications, can_waive
 
 PAGE_SIZE = 50
-# Roles whose work involves cases' deadlines; administrators manage the rulebook in admin.
-DEADLINE_ROLES = (Role.PRACTITIONER, Role.AGENCY_LEAD, Role.CHAIR, Role.MEMBER, Role.COORDINATOR)
-
-
-def _require_deadline_role(user) -> None:
-    if not user.has_role(*DEADLINE_ROLES):
-        raise PermissionDenied
 
 
 def _visible_referral(user, pk) -> Referral:
@@ -56,18 +50,16 @@ def _filtered(request, now):
 @login_required
 @require_GET
 def dashboard(request):
-    _require_deadline_role(request.user)
+    require(can_follow_deadlines, request.user)
     now = timezone.now()
     today = calendar.london_date(now)
     form, filters, qs = _filtered(request, now)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(d, selectors.deadline_urgency(d, now=now, today=today)) for d in page.object_list]
-    audit_record(
-        actor=request.user,
-        action="deadlines.dashboard_viewed",
-        summary=f"Deadlines dashboard, page {page.number}, {len(rows)} rows, filters: "
-        + (", ".join(f"{k}={v}" for k, v in filters.items() if v) or "none"),
+    audit_read(
         request=request,
+        what=f"Deadlines dashboard, page {page.number}, {len(rows)} rows, filters: "
+        + (", ".join(f"{k}={v}" for k, v in filters.items() if v) or "none"),
         now=now,
     )
     query = request.GET.copy()
@@ -97,7 +89,7 @@ def _csv_cell(value) -> str:
 @login_required
 @require_GET
 def export_csv(request):
-    _require_deadline_role(request.user)
+    require(can_follow_deadlines, request.user)
     now = timezone.now()
     today = calendar.london_date(now)
     _form, filters, qs = _filtered(request, now)
@@ -146,7 +138,7 @@ def export_csv(request):
         count += 1
     audit_record(
         actor=request.user,
-        action="deadlines.exported",
+        action=AuditAction.DEADLINES_EXPORTED,
         summary=f"Deadlines exported as CSV: {count} rows, filters: "
         + (", ".join(f"{k}={v}" for k, v in filters.items() if v) or "none"),
         request=request,
@@ -158,17 +150,10 @@ def export_csv(request):
 @login_required
 @require_GET
 def case_deadlines(request, referral_pk):
-    _require_deadline_role(request.user)
+    require(can_follow_deadlines, request.user)
     referral = _visible_referral(request.user, referral_pk)
     now = timezone.now()
-    audit_record(
-        actor=request.user,
-        action="deadlines.case_viewed",
-        obj=referral,
-        summary="Case deadlines viewed",
-        request=request,
-        now=now,
-    )
+    audit_read(request=request, obj=referral, what="Case deadlines viewed", now=now)
     return render(request, "deadlines/case.html", {"referral": referral})
 
 
@@ -177,9 +162,7 @@ def _audit_form_shown(request, referral, what: str) -> None:
     on first showing and when it is shown again with errors (a change is audited by the
     service instead)."""
     again = " (shown again with errors)" if request.method == "POST" else ""
-    audit_record(
-        actor=request.user, action="referral.viewed", obj=referral, summary=f"{what}{again}", request=request
-    )
+    audit_read(request=request, obj=referral, what=f"{what}{again}")
 
 
 def _deadline_for_action(user, pk) -> Deadline:
@@ -192,8 +175,7 @@ def _deadline_for_action(user, pk) -> Deadline:
 @login_required
 @require_http_methods(["GET", "POST"])
 def waive(request, pk):
-    if not services.can_waive(request.user):
-        raise PermissionDenied
+    require(can_waive, request.user)
     deadline = _deadline_for_action(request.user, pk)
     form = WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -218,42 +200,6 @@ def waive(request, pk):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def la_aware(request, referral_pk):
-    if not services.can_record_notifications(request.user):
-        raise PermissionDenied
-    referral = _visible_referral(request.user, referral_pk)
-    form = LaAwareForm(request.POST or None, initial={"la_aware_on": referral.la_aware_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            moves = services.referral_record_la_aware(
-                referral=referral, la_aware_on=form.cleaned_data["la_aware_on"], by=request.user
-            )
-        except services.DeadlineError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            moved = "; ".join(f"{m.rule_label}: {calendar.format_day(m.new_due)}" for m in moves)
-            messages.success(
-                request,
-                "Date the local authority became aware saved."
-                + (f" New due dates – {moved}." if moved else " No open deadline moved."),
-            )
-            return redirect(_case_url(referral))
-    _audit_form_shown(request, referral, "Local authority awareness date page")
-    return render(
-        request,
-        "deadlines/la_aware.html",
-        {
-            "form": form,
-            "referral": referral,
-            "heading": "When the local authority became aware",
-            "back_url": _case_url(referral),
-            "submitted_on": calendar.london_date(referral.submitted_at),
-        },
-    )
-
-
 NOTIFICATION_HEADINGS = {
     StatutoryNotification.Kind.NATIONAL_PANEL: "Record the National Panel notification",
     StatutoryNotification.Kind.PARTNERS: "Record that the safeguarding partners were told",
@@ -266,8 +212,7 @@ NOTIFICATION_HEADINGS = {
 def record_notification(request, referral_pk, kind):
     if kind not in StatutoryNotification.Kind.values:
         raise Http404
-    if not services.can_record_notifications(request.user):
-        raise PermissionDenied
+    require(can_record_notifications, request.user)
     referral = _visible_referral(request.user, referral_pk)
     if kind == StatutoryNotification.Kind.SOS_OFSTED and not referral.looked_after_death:
         raise Http404
@@ -314,7 +259,7 @@ def _feed_url(request, token: CalendarFeedToken) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_feed(request):
-    _require_deadline_role(request.user)
+    require(can_follow_deadlines, request.user)
     active = CalendarFeedToken.objects.active().filter(user=request.user).first()
     if request.method == "POST":
         form = FeedTokenForm(request.POST)
@@ -341,7 +286,7 @@ def calendar_feed(request):
 @login_required
 @require_POST
 def calendar_feed_revoke(request):
-    _require_deadline_role(request.user)
+    require(can_follow_deadlines, request.user)
     if services.calendar_feed_token_revoke(user=request.user):
         messages.success(
             request, "Your calendar address has been turned off. Calendars using it get nothing more."
@@ -357,13 +302,13 @@ def feed(request, token):
     feed_token = (
         CalendarFeedToken.objects.active().select_related("user", "user__agency").filter(token=token).first()
     )
-    if feed_token is None or not feed_token.user.is_active or not feed_token.user.has_role(*DEADLINE_ROLES):
+    if feed_token is None or not feed_token.user.is_active or not can_follow_deadlines(feed_token.user):
         raise Http404
     deadlines = list(selectors.feed_deadlines(user=feed_token.user))
     services.calendar_feed_token_used(token=feed_token, now=now)
     audit_record(
         actor=feed_token.user,
-        action="deadlines.feed_read",
+        action=AuditAction.FEED_READ,
         obj=feed_token,
         summary=f"Calendar feed read: {len(deadlines)} deadlines",
         request=request,

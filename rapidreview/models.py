@@ -4,8 +4,8 @@ members' notes.
 
 Every row hangs off the case (`referrals.Referral`), so access is always decided by
 `Referral.objects.visible_to(user)` and, for the subgroup's deliberations, by
-`can_see_deliberations(user)`. Rows are written only by rapidreview.services or
-referrals.lifecycle_services.
+`rapidreview.permissions.can_see_deliberations(user)`. Rows are written only by
+rapidreview.services.
 """
 
 from django.conf import settings
@@ -14,14 +14,6 @@ from django.db import models
 from cspr.accounts.roles import Role
 
 from .uploads import CONTENT_TYPES, final_report_path
-
-
-def can_see_deliberations(user) -> bool:
-    """The subgroup's reasoning, criteria answers, notes and review content.
-
-    Practitioners and agency leads see their referral's status and outcome only.
-    """
-    return bool(getattr(user, "is_authenticated", False) and user.is_partnership)
 
 
 class NextStep(models.TextChoices):

@@ -1,10 +1,18 @@
 from django.contrib import admin
 
-from cspr.audit.admin_mixins import AuditedAdminMixin
-from cspr.audit.services import audit_record
+from cspr.audit.admin_mixins import AuditedAdminMixin, CaseRecordAdminMixin, ReadOnlyAdminMixin
+from cspr.audit.models import AuditAction
+from cspr.audit.services import audit_read, audit_record
 
-from .lifecycle_admin import CaseLifecycleAdminMixin
-from .models import FamilyMember, InvolvedAgency, OtherProcess, ReferenceCounter, Referral
+from .models import (
+    CaseTransition,
+    FamilyMember,
+    InvolvedAgency,
+    OtherProcess,
+    ReferenceCounter,
+    Referral,
+    SubgroupDecision,
+)
 
 
 class RowInline(admin.StackedInline):
@@ -23,8 +31,20 @@ class OtherProcessInline(RowInline):
     model = OtherProcess
 
 
+class CaseTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CaseTransition
+    extra = 0
+    fields = ("at", "from_status", "to_status", "by", "reason")
+    readonly_fields = fields
+    ordering = ("at", "id")
+    verbose_name_plural = "transitions (the case's own log)"
+
+
 @admin.register(Referral)
-class ReferralAdmin(CaseLifecycleAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The referral in admin. The lifecycle's buttons and the transition log are added by
+    rapidreview.admin, which knows the case's actions."""
+
     list_display = ("audit_label", "status", "agency", "submitted_at", "created_at")
     list_filter = ("status", "agency")
     search_fields = ("reference", "status", "agency__name")
@@ -52,6 +72,10 @@ class ReferralAdmin(CaseLifecycleAdminMixin, AuditedAdminMixin, admin.ModelAdmin
     )
     inlines = (FamilyMemberInline, InvolvedAgencyInline, OtherProcessInline)
 
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        return [*inlines, CaseTransitionInline] if obj is not None else inlines
+
     def get_queryset(self, request):
         # Nobody sees another person's draft, administrators included: a draft (or one
         # withdrawn before it was ever submitted) stays its author's until submitted.
@@ -70,13 +94,7 @@ class ReferralAdmin(CaseLifecycleAdminMixin, AuditedAdminMixin, admin.ModelAdmin
         # The change page shows the child's and family's details: a read, audited as in the app.
         obj = self.get_object(request, object_id) if request.method == "GET" else None
         if obj is not None and self.has_view_or_change_permission(request, obj):
-            audit_record(
-                actor=request.user,
-                action="referral.viewed",
-                obj=obj,
-                summary="Administration: change page",
-                request=request,
-            )
+            audit_read(request=request, obj=obj, what="Administration: change page")
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
     def save_formset(self, request, form, formset, change):
@@ -85,7 +103,7 @@ class ReferralAdmin(CaseLifecycleAdminMixin, AuditedAdminMixin, admin.ModelAdmin
         if touched:
             audit_record(
                 actor=request.user,
-                action="admin.changed",
+                action=AuditAction.ADMIN_CHANGED,
                 obj=form.instance,
                 summary=(
                     f"Administration: {formset.model._meta.verbose_name_plural}: "
@@ -110,3 +128,18 @@ class ReferenceCounterAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SubgroupDecision)
+class SubgroupDecisionAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
+    list_display = ("referral", "outcome", "decided_on", "recorded_by")
+    list_filter = ("outcome",)
+    search_fields = ("referral__reference",)
+
+
+@admin.register(CaseTransition)
+class CaseTransitionAdmin(CaseRecordAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "referral", "from_status", "to_status", "by")
+    list_filter = ("to_status",)
+    search_fields = ("referral__reference",)
+    date_hierarchy = "at"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cspr.accounts.models import User
+from deadlines.calendar import is_working_day
 
 from .models import Referral
 from .services import referral_create, referral_save_section, referral_submit
@@ -30,8 +31,6 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def _working_days_ago(today: date, count: int) -> date:
-    from deadlines.calendar import is_working_day
-
     day = today
     while count:
         day -= timedelta(days=1)

@@ -27,7 +27,8 @@ def referral_pdf_html(referral, *, sections, downloaded_by="", now=None) -> str:
 
 
 def referral_pdf(referral, *, sections, downloaded_by="", now=None) -> bytes:
-    from weasyprint import HTML
+    # WeasyPrint loads Pango and its fonts when imported: only a PDF download pays for it.
+    from weasyprint import HTML  # noqa: PLC0415
 
     html = referral_pdf_html(referral, sections=sections, downloaded_by=downloaded_by, now=now)
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf()

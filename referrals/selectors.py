@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from cspr.accounts.roles import Role
+from cspr.forms import anchor_for
+from deadlines.models import Deadline, DeadlineRule
+from deadlines.services import deadline_compute
 
 from .forms import (
     ALWAYS_REFER,
@@ -22,10 +25,10 @@ from .forms import (
     OtherProcessForm,
     ReferrerForm,
     SummaryForm,
-    anchor_for,
 )
+from .lifecycle.states import CaseStatus
 from .models import SECTIONS, Referral
-from .states import CaseStatus
+from .permissions import can_list_referrals
 
 SECTION_FORMS = {
     "referrer": ReferrerForm,
@@ -85,13 +88,6 @@ def referrals_for_list(user, *, status: str = "", reference: str = ""):
     return queryset.order_by("-submitted_at", "-id")
 
 
-def can_list_referrals(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_partnership or user.has_role(Role.AGENCY_LEAD, Role.ADMINISTRATOR))
-    )
-
-
 def referral_home_summary(user) -> dict:
     """What the home page says about referrals, by role."""
     summary = {"is_practitioner": user.has_role(Role.PRACTITIONER), "can_list": can_list_referrals(user)}
@@ -121,9 +117,6 @@ class ReferBy:
 def referral_refer_by(referral, *, today) -> ReferBy | None:
     """The day a draft must be submitted by, as the rulebook's "refer to the partnership"
     rule counts it from when the practitioner became aware (procedure §8.4)."""
-    from deadlines.models import DeadlineRule
-    from deadlines.services import deadline_compute
-
     if referral.aware_at is None:
         return None
     rule = DeadlineRule.objects.filter(code="refer_to_partnership", active=True).first()
@@ -280,3 +273,52 @@ def problem_anchor(problem) -> str:
     form = SECTION_FORMS[problem.section](referral=Referral())
     name = FORM_FIELD_FOR.get(problem.field, problem.field)
     return anchor_for(form[name]) if name in form.fields else ""
+
+
+# --- the chair's triage queue ---
+
+
+def triage_queue(user):
+    """Submitted referrals awaiting the subgroup decision, the most urgent deadline first.
+
+    A referral without a "subgroup decision" deadline (rule made inactive) comes last,
+    oldest submission first.
+    """
+    deadline = Deadline.objects.filter(referral=OuterRef("pk"), rule__code="subgroup_decision")
+    return (
+        Referral.objects.visible_to(user)
+        .awaiting_decision()
+        .select_related("agency")
+        .annotate(
+            decision_due_at=Subquery(deadline.values("due_at")[:1]),
+            decision_due_date=Subquery(deadline.values("due_date")[:1]),
+        )
+        .order_by(F("decision_due_at").asc(nulls_last=True), "submitted_at", "pk")
+    )
+
+
+def possible_duplicates(queue, user) -> dict[int, list[Referral]]:
+    """For each referral in the queue, the other live cases about the same child and
+    incident (same date of birth and incident date), which may be the same incident
+    referred by another agency. The chair or coordinator decides; this only points."""
+
+    def key(referral):
+        return (referral.child_date_of_birth, referral.incident_date)
+
+    keys = {key(r) for r in queue if all(key(r))}
+    if not keys:
+        return {}
+    others = (
+        Referral.objects.visible_to(user)
+        .exclude(status__in=CaseStatus.inactive_states)
+        .filter(
+            child_date_of_birth__in={born for born, _ in keys},
+            incident_date__in={incident for _, incident in keys},
+        )
+        .only("pk", "reference", "child_date_of_birth", "incident_date")
+        .order_by("submitted_at", "pk")
+    )
+    by_key: dict = {}
+    for other in others:
+        by_key.setdefault(key(other), []).append(other)
+    return {r.pk: [other for other in by_key.get(key(r), []) if other.pk != r.pk] for r in queue}

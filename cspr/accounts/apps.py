@@ -8,8 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and agencies"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the login/logout audit)
-        from .roles import sync_role_groups
+        # Imported once the app registry is ready, as Django asks of signal handlers.
+        from . import signals  # noqa: F401, PLC0415  (connects the login/logout audit)
+        from .roles import sync_role_groups  # noqa: PLC0415 — it reads the auth models
 
         # Role groups and their permissions are kept in step with the code after every
         # migrate, when all permissions exist.

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 
 from .roles import PARTNERSHIP_ROLES, Role
@@ -58,8 +58,6 @@ class User(AbstractUser):
         return bool(self.roles & PARTNERSHIP_ROLES)
 
     def set_roles(self, roles) -> None:
-        from django.contrib.auth.models import Group
-
         groups = [Group.objects.get_or_create(name=Role(role).label)[0] for role in roles]
         self.groups.set(groups)
         self._roles_cache = None

@@ -4,6 +4,7 @@ A user holds one or more roles. Views ask `user.has_role(Role.CHAIR)`; the admin
 Django permissions each role's group is given here.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 
 
@@ -39,8 +40,6 @@ def role_group_name(role: str) -> str:
 
 
 def sync_role_groups(sender=None, **kwargs):
-    from django.contrib.auth.models import Group, Permission
-
     for role in Role:
         Group.objects.get_or_create(name=role.label)
     admin_group = Group.objects.get(name=Role.ADMINISTRATOR.label)

@@ -1,4 +1,5 @@
-from .services import audit_record
+from .models import AuditAction
+from .services import audit_read, audit_record
 
 
 class AuditedAdminMixin:
@@ -12,7 +13,7 @@ class AuditedAdminMixin:
         changed = ", ".join(form.changed_data) or "nothing"
         audit_record(
             actor=request.user,
-            action="admin.changed" if change else "admin.added",
+            action=AuditAction.ADMIN_CHANGED if change else AuditAction.ADMIN_ADDED,
             obj=obj,
             summary=f"Administration: {'changed' if change else 'added'} {changed}",
             request=request,
@@ -21,7 +22,7 @@ class AuditedAdminMixin:
     def delete_model(self, request, obj):
         audit_record(
             actor=request.user,
-            action="admin.deleted",
+            action=AuditAction.ADMIN_DELETED,
             obj=obj,
             summary="Administration: deleted",
             request=request,
@@ -32,9 +33,37 @@ class AuditedAdminMixin:
         for obj in queryset:
             audit_record(
                 actor=request.user,
-                action="admin.deleted",
+                action=AuditAction.ADMIN_DELETED,
                 obj=obj,
                 summary="Administration: deleted (bulk action)",
                 request=request,
             )
         super().delete_queryset(request, queryset)
+
+
+class ReadOnlyAdminMixin:
+    """Rows written only by the lifecycle services: administrators look, never edit."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseRecordAdminMixin(ReadOnlyAdminMixin):
+    """A case's record in admin: read-only, and opening it is a read of the case, audited as
+    in the application (the rows hold the subgroup's deliberations)."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and self.has_view_permission(request, obj):
+            audit_read(
+                request=request,
+                obj=obj.referral,
+                what=f"Administration: {self.model._meta.verbose_name} opened",
+            )
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)

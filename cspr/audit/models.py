@@ -1,5 +1,90 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    """Every kind of event the audit trail records, named once (zulip names each
+    RealmAuditLog event type the same way). Reads are two kinds, a case's data or a list
+    naming cases; the summary says which page or record."""
+
+    # Reads
+    CASE_VIEWED = "case.viewed", "Case data viewed"
+    LIST_VIEWED = "list.viewed", "List of cases viewed"
+    REFERRAL_DOWNLOADED = "referral.downloaded", "Referral PDF downloaded"
+    FINAL_REPORT_DOWNLOADED = "case.final_report_downloaded", "Final report downloaded"
+    DEADLINES_EXPORTED = "deadlines.exported", "Deadlines exported"
+    FEED_READ = "deadlines.feed_read", "Calendar feed read"
+
+    # Accounts and administration
+    ACCOUNT_LOGIN = "account.login", "Signed in"
+    ACCOUNT_LOGOUT = "account.logout", "Signed out"
+    ADMIN_ADDED = "admin.added", "Added in administration"
+    ADMIN_CHANGED = "admin.changed", "Changed in administration"
+    ADMIN_DELETED = "admin.deleted", "Deleted in administration"
+
+    # The referral form
+    REFERRAL_CREATED = "referral.created", "Referral started"
+    REFERRAL_EDITED = "referral.edited", "Referral draft saved"
+    REFERRAL_SUBMITTED = "referral.submitted", "Referral submitted"
+    REFERRAL_DRAFT_WITHDRAWN = "referral.draft_withdrawn", "Draft withdrawn"
+    LA_AWARE_RECORDED = "referral.la_aware_recorded", "Local authority awareness recorded"
+
+    # Moves of the case (one per transition after submission; see `for_move`)
+    DECIDE_RAPID_REVIEW = "case.decide_rapid_review", "Decided: rapid review"
+    DECIDE_NO_REVIEW = "case.decide_no_review", "Decided: no review"
+    DECIDE_OTHER_LEARNING_REVIEW = "case.decide_other_learning_review", "Decided: other learning review"
+    WITHDRAW = "case.withdraw", "Referral withdrawn"
+    LINK_AS_DUPLICATE = "case.link_as_duplicate", "Linked as a duplicate"
+    START_RAPID_REVIEW = "case.start_rapid_review", "Rapid review started"
+    COMPLETE_RAPID_REVIEW = "case.complete_rapid_review", "Rapid review completed"
+    SEND_TO_PANEL = "case.send_to_panel", "Rapid review sent to the National Panel"
+    COMMISSION_LOCAL_REVIEW = "case.commission_local_review", "Local review commissioned"
+    REFER_TO_NATIONAL_REVIEW = "case.refer_to_national_review", "National review recorded"
+    DECIDE_NO_FURTHER_REVIEW = "case.decide_no_further_review", "No further review recorded"
+    START_LOCAL_REVIEW = "case.start_local_review", "Local review started"
+    RECEIVE_FINAL_REPORT = "case.receive_final_report", "Final report received"
+    PUBLISH_REPORT = "case.publish_report", "Report published"
+    PUBLISH_IMPROVEMENTS_ONLY = "case.publish_improvements_only", "Improvements published"
+    CLOSE = "case.close", "Case closed"
+
+    # Records on the case that do not move it
+    DECISION_COMMUNICATED = "case.decision_communicated", "Decision communication recorded"
+    DUPLICATE_LINKED = "case.duplicate_linked", "A duplicate linked to this case"
+    PANEL_OFSTED_DFE_INFORMED = "case.panel_ofsted_dfe_informed", "Panel, Ofsted and DfE informed"
+    INVOLVEMENT_LOGGED = "case.involvement_logged", "Involvement logged"
+    FINAL_REPORT_UPLOADED = "case.final_report_uploaded", "Final report uploaded"
+    FINAL_REPORT_SENT = "case.final_report_sent", "Final report sent"
+    RECOMMENDATION_ADDED = "case.recommendation_added", "Recommendation added"
+    RECOMMENDATION_UPDATED = "case.recommendation_updated", "Recommendation progress recorded"
+    PUBLICATION_PLANNED = "case.publication_planned", "Publication planned"
+    NOTE_ADDED = "case.note_added", "Note added"
+
+    # Deadlines and the calendar
+    DEADLINE_OPENED = "deadline.opened", "Deadline opened"
+    DEADLINE_MET = "deadline.met", "Deadline met"
+    DEADLINE_MISSED = "deadline.missed", "Deadline met late"
+    DEADLINE_WAIVED = "deadline.waived", "Deadline waived"
+    DEADLINE_REANCHORED = "deadline.reanchored", "Deadline counted from a new date"
+    DEADLINE_MOVED = "deadline.moved", "Deadline moved by a calendar change"
+    DEADLINES_CLOSED_DUPLICATE = "deadline.closed_duplicate", "Deadlines closed: duplicate"
+    DEADLINE_RULE_CHANGED = "deadline_rule.changed", "Deadline rule changed"
+    CALENDAR_CHANGED = "calendar.changed", "Calendar changed"
+    STATUTORY_NOTIFICATION_RECORDED = "statutory_notification.recorded", "Statutory notification recorded"
+    FEED_CREATED = "calendar_feed.created", "Calendar feed address made"
+    FEED_REVOKED = "calendar_feed.revoked", "Calendar feed address turned off"
+
+    @classmethod
+    def for_move(cls, move: str) -> AuditAction:
+        """The action that records a move of the case (a lifecycle Move's value)."""
+        return _MOVE_ACTIONS.get(str(move)) or cls(f"case.{move}")
+
+
+_MOVE_ACTIONS = {
+    "submit": AuditAction.REFERRAL_SUBMITTED,
+    "withdraw_draft": AuditAction.REFERRAL_DRAFT_WITHDRAWN,
+}
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -26,7 +111,7 @@ class AuditEvent(models.Model):
     )
     # Kept as text too, so the trail still reads right if the account is renamed.
     actor_username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=80, db_index=True)
+    action = models.CharField(max_length=80, db_index=True, choices=AuditAction.choices)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_label = models.CharField(max_length=100, blank=True)

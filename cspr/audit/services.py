@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from .models import AuditEvent
+from .models import AuditAction, AuditEvent
 
 
 def client_ip(request) -> str | None:
@@ -35,4 +35,18 @@ def audit_record(*, actor, action: str, obj=None, summary: str = "", request=Non
         object_label=str(getattr(obj, "audit_label", "") or "")[:100] if obj is not None else "",
         summary=summary[:500],
         ip_address=client_ip(request),
+    )
+
+
+def audit_read(*, request, what: str, obj=None, now=None) -> AuditEvent:
+    """Record that the signed-in person read case data: one case's (`obj`, usually the
+    Referral) or a list naming cases (no `obj`). `what` says which page or record, in
+    words, never the values shown."""
+    return audit_record(
+        actor=request.user,
+        action=AuditAction.CASE_VIEWED if obj is not None else AuditAction.LIST_VIEWED,
+        obj=obj,
+        summary=what,
+        request=request,
+        now=now,
     )

@@ -4,9 +4,9 @@ from django import template
 from django.utils import timezone
 
 from cspr.accounts.roles import Role
-from deadlines import calendar, selectors, services
+from deadlines import calendar, selectors
 from deadlines.models import StatutoryNotification
-from deadlines.views import DEADLINE_ROLES
+from deadlines.permissions import can_follow_deadlines, can_record_notifications, can_waive
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def case_deadlines(referral, user, show_heading=True):
     now = timezone.now()
     deadlines = selectors.case_deadlines(user=user, referral=referral) if referral.pk else []
     rows = [(d, selectors.deadline_urgency(d, now=now)) for d in deadlines]
-    may_record = bool(deadlines) and services.can_record_notifications(user)
+    may_record = bool(deadlines) and can_record_notifications(user)
     recorded = (
         {n.kind: n for n in StatutoryNotification.objects.filter(referral_id=referral.pk)}
         if may_record
@@ -34,7 +34,7 @@ def case_deadlines(referral, user, show_heading=True):
         "referral": referral,
         "show_heading": show_heading,
         "rows": rows,
-        "may_waive": services.can_waive(user),
+        "may_waive": can_waive(user),
         "may_record": may_record,
         "notification_actions": actions,
         "la_aware_on": referral.la_aware_on,
@@ -45,7 +45,7 @@ def case_deadlines(referral, user, show_heading=True):
 @register.inclusion_tag("deadlines/_home_panel.html")
 def home_deadlines(user):
     """Counts for the partnership; a link for leads and practitioners who have any."""
-    if not user.is_authenticated or not user.has_role(*DEADLINE_ROLES):
+    if not can_follow_deadlines(user):
         return {"show": False}
     now = timezone.now()
     counts = selectors.deadline_counts(user=user, now=now)

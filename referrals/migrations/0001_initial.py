@@ -6,7 +6,7 @@ import django_fsm
 from django.conf import settings
 from django.db import migrations, models
 
-import referrals.lifecycle
+import referrals.lifecycle.transitions
 
 
 class Migration(migrations.Migration):
@@ -276,7 +276,7 @@ class Migration(migrations.Migration):
                 "ordering": ["-submitted_at", "-created_at", "-id"],
             },
             bases=(
-                referrals.lifecycle.CaseLifecycleMixin,
+                referrals.lifecycle.transitions.CaseLifecycleMixin,
                 django_fsm.ConcurrentTransitionMixin,
                 models.Model,
             ),

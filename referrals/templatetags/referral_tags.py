@@ -1,10 +1,11 @@
 from django import template
-from django.utils import timezone
 
+from cspr import dates
 from cspr.accounts.roles import Role
 
-from ..selectors import can_list_referrals, referral_home_summary
-from ..states import CaseStatus
+from ..lifecycle.states import CaseStatus
+from ..permissions import can_list_referrals
+from ..selectors import referral_home_summary
 
 register = template.Library()
 
@@ -46,20 +47,5 @@ def referral_home(user) -> dict:
     return referral_home_summary(user)
 
 
-@register.filter
-def long_date(value) -> str:
-    """27 March 2026: GOV.UK style, without a leading zero."""
-    if not value:
-        return ""
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value)
-    return f"{value.day} {value:%B %Y}"
-
-
-@register.filter
-def long_datetime(value) -> str:
-    """27 March 2026 at 14:30, in UK time."""
-    if not value:
-        return ""
-    value = timezone.localtime(value)
-    return f"{value.day} {value:%B %Y} at {value:%H:%M}"
+register.filter("long_date", dates.long_date)
+register.filter("long_datetime", dates.long_datetime)

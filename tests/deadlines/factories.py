@@ -9,7 +9,7 @@ from factory.django import DjangoModelFactory
 from cspr.notifications.models import ContactRole
 from deadlines.models import ClosureDay
 from deadlines.services import deadlines_open_for_referral
-from referrals.states import CaseStatus
+from referrals.lifecycle.states import CaseStatus
 
 from ..factories import ContactFactory
 from ..referrals.factories import ReferralFactory

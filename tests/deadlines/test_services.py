@@ -18,10 +18,11 @@ from deadlines.services import (
     deadline_rule_save,
     deadline_waive,
     deadlines_close_for_duplicate,
-    referral_record_la_aware,
     statutory_notification_record,
 )
-from referrals.states import CaseStatus
+from referrals.lifecycle.kernel import CaseActionError
+from referrals.lifecycle.states import CaseStatus
+from referrals.services import referral_record_la_aware
 
 from ..factories import AgencyFactory
 from .factories import at, submitted_case
@@ -183,17 +184,17 @@ def test_recording_the_same_la_awareness_date_again_changes_nothing(case, coordi
     ],
 )
 def test_la_awareness_date_is_checked(case, coordinator, day, message):
-    with pytest.raises(DeadlineError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(CaseActionError, match=message.replace("(", r"\(").replace(")", r"\)")):
         referral_record_la_aware(referral=case, la_aware_on=day, by=coordinator, now=at(date(2026, 3, 3)))
 
 
 def test_la_awareness_date_needs_the_coordinator_or_an_la_lead(case, make_user):
     police = AgencyFactory(name="Police", kind=Agency.Kind.POLICE)
-    with pytest.raises(DeadlineError, match="Only the partnership coordinator"):
+    with pytest.raises(CaseActionError, match="Only the partnership coordinator"):
         referral_record_la_aware(
             referral=case, la_aware_on=date(2026, 3, 2), by=make_user(Role.AGENCY_LEAD, agency_obj=police)
         )
-    with pytest.raises(DeadlineError, match="Only the partnership coordinator"):
+    with pytest.raises(CaseActionError, match="Only the partnership coordinator"):
         referral_record_la_aware(referral=case, la_aware_on=date(2026, 3, 2), by=make_user(Role.CHAIR))
     la = AgencyFactory(name="Council", kind=Agency.Kind.LOCAL_AUTHORITY)
     moves = referral_record_la_aware(

@@ -7,11 +7,11 @@ from django.db import connection
 
 from cspr.notifications.models import Notification
 from cspr.notifications.services import notification_deliver
-from deadlines import services
 from deadlines.models import Deadline, DeadlineRule
-from deadlines.services import deadline_meet, deadline_sweep, deadline_waive
+from deadlines.services import deadline_meet, deadline_sweep, deadline_waive, statutory_notification_record
+from deadlines.services import sweep as services
 from deadlines.tasks import deadline_sweep_task
-from referrals.states import CaseStatus
+from referrals.lifecycle.states import CaseStatus
 
 from ..referrals.factories import CHILD_ADDRESS, CHILD_NAME, FAMILY_NAME, SUMMARY, FamilyMemberFactory
 from .factories import at, contacts_for_every_role, submitted_case
@@ -308,10 +308,10 @@ def test_sweep_reads_only_deadlines_close_enough_to_owe_something(case):
 
 
 def test_task_runs_the_sweep_and_logs_one_line(case, caplog):
-    caplog.set_level(logging.INFO, logger="deadlines.services")
+    caplog.set_level(logging.INFO, logger="deadlines.services.sweep")
     result = deadline_sweep_task()
     assert result.startswith("deadline sweep: examined=")
-    lines = [r.getMessage() for r in caplog.records if r.name == "deadlines.services"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "deadlines.services.sweep"]
     assert len(lines) == 1 and lines[0] == result
     assert CHILD_NAME not in lines[0]
 
@@ -402,7 +402,7 @@ def test_a_deadline_met_between_beats_gets_nothing_more(case, coordinator, clock
     clock.set(date(2026, 3, 5), time(9, 0))
     assert "notify_national_panel reminder:2026-03-05" in keys_written_by_task(case)
     clock.set(date(2026, 3, 5), time(14, 0))
-    services.statutory_notification_record(
+    statutory_notification_record(
         referral=case,
         kind="notify_national_panel",
         notified_on=date(2026, 3, 5),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cspr.accounts.models import Agency
 from cspr.accounts.roles import Role
-from cspr.audit.models import AuditEvent
+from cspr.audit.models import AuditAction, AuditEvent
 from deadlines.models import CalendarFeedToken, Deadline, StatutoryNotification
 from deadlines.services import (
     calendar_feed_token_create,
@@ -17,7 +17,7 @@ from deadlines.services import (
     deadline_open,
     deadline_waive,
 )
-from referrals.states import CaseStatus
+from referrals.lifecycle.states import CaseStatus
 
 from ..factories import AgencyFactory
 from ..referrals.factories import CHILD_ADDRESS, CHILD_NAME
@@ -105,7 +105,7 @@ def test_access_case_timeline(client, people, case, who):
     assert response.status_code == expected
     if expected == 200:
         assert "Report the incident to the safeguarding partners" in response.content.decode()
-        assert AuditEvent.objects.for_object(case).filter(action="deadlines.case_viewed").count() == 1
+        assert AuditEvent.objects.for_object(case).filter(action=AuditAction.CASE_VIEWED).count() == 1
 
 
 @pytest.mark.parametrize("who", SEES)
@@ -376,7 +376,7 @@ def test_dashboard_queries_do_not_grow_with_rows(client, people, cases, django_a
 def test_dashboard_view_is_audited(client, people, case):
     client.force_login(people["coordinator"])
     client.get(reverse("deadlines:dashboard"), {"overdue": "on"})
-    event = AuditEvent.objects.get(action="deadlines.dashboard_viewed")
+    event = AuditEvent.objects.get(action=AuditAction.LIST_VIEWED)
     assert event.actor == people["coordinator"]
     assert "overdue=True" in event.summary
 
@@ -454,7 +454,7 @@ def test_la_aware_form_moves_the_deadlines(client, people):
         author=people["author"], submitted_at=at(date(2026, 3, 4), 11), incident_date=date(2026, 2, 25)
     )
     client.force_login(people["coordinator"])
-    url = reverse("deadlines:la_aware", args=[case.pk])
+    url = reverse("referrals:la_aware", args=[case.pk])
     response = client.post(url, {"la_aware_on_0": "26", "la_aware_on_1": "2", "la_aware_on_2": "2026"})
     assert response.status_code == 302
     assert Deadline.objects.get(referral=case, rule__code="notify_national_panel").due_date == date(
@@ -475,7 +475,7 @@ def test_la_aware_form_moves_the_deadlines(client, people):
     "day, month, year, message",
     [
         ("", "", "", "Enter the date the local authority became aware"),
-        ("31", "2", "2026", "Enter a real date"),
+        ("31", "2", "2026", "Date the local authority became aware must be a real date"),
         ("6", "3", "2026", "must be today or in the past"),
         ("20", "2", "2026", "must be on or after the date of the incident"),
     ],
@@ -483,7 +483,7 @@ def test_la_aware_form_moves_the_deadlines(client, people):
 def test_la_aware_form_errors_keep_what_was_typed(client, people, case, day, month, year, message):
     client.force_login(people["coordinator"])
     response = client.post(
-        reverse("deadlines:la_aware", args=[case.pk]),
+        reverse("referrals:la_aware", args=[case.pk]),
         {"la_aware_on_0": day, "la_aware_on_1": month, "la_aware_on_2": year},
     )
     html = response.content.decode()
@@ -509,7 +509,7 @@ def test_la_aware_form_errors_keep_what_was_typed(client, people, case, day, mon
 )
 def test_la_aware_form_access(client, people, case, who, status):
     client.force_login(people[who])
-    assert client.get(reverse("deadlines:la_aware", args=[case.pk])).status_code == status
+    assert client.get(reverse("referrals:la_aware", args=[case.pk])).status_code == status
 
 
 def test_la_lead_of_another_agencys_case_cannot_see_it(client, people, case, other_agency):
@@ -517,7 +517,7 @@ def test_la_lead_of_another_agencys_case_cannot_see_it(client, people, case, oth
     people["lead_other"].agency = la
     people["lead_other"].save()
     client.force_login(people["lead_other"])
-    assert client.get(reverse("deadlines:la_aware", args=[case.pk])).status_code == 404
+    assert client.get(reverse("referrals:la_aware", args=[case.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -585,7 +585,7 @@ def test_sos_ofsted_form_only_for_a_looked_after_childs_death(client, people, ca
 def form_reads(case) -> list[tuple[str, str]]:
     return list(
         AuditEvent.objects.for_object(case)
-        .filter(action="referral.viewed")
+        .filter(action=AuditAction.CASE_VIEWED)
         .order_by("pk")
         .values_list("actor_username", "summary")
     )
@@ -610,7 +610,7 @@ def test_reading_the_waive_form_is_audited_once_per_showing(client, people, case
 def test_reading_the_la_awareness_form_is_audited_once_per_showing(client, people, case):
     coordinator = people["coordinator"]
     client.force_login(coordinator)
-    url = reverse("deadlines:la_aware", args=[case.pk])
+    url = reverse("referrals:la_aware", args=[case.pk])
 
     client.get(url)
     client.post(url, {"la_aware_on_0": "", "la_aware_on_1": "", "la_aware_on_2": ""})
@@ -644,7 +644,7 @@ def test_recording_forms_refused_audit_no_read(client, people, case, who):
     client.force_login(people[who])
     for url in (
         reverse("deadlines:waive", args=[target.pk]),
-        reverse("deadlines:la_aware", args=[case.pk]),
+        reverse("referrals:la_aware", args=[case.pk]),
         reverse("deadlines:record_notification", args=[case.pk, "report_to_partners"]),
     ):
         assert client.get(url).status_code in (403, 404)
@@ -657,7 +657,7 @@ def test_coordinator_sees_the_recording_actions_on_the_case_page_partial(people,
     )
     assert reverse("deadlines:record_notification", args=[case.pk, "notify_national_panel"]) in html
     assert reverse("deadlines:record_notification", args=[case.pk, "report_to_partners"]) in html
-    assert reverse("deadlines:la_aware", args=[case.pk]) in html
+    assert reverse("referrals:la_aware", args=[case.pk]) in html
     assert "notify_sos_ofsted" not in html
     member = Template("{% include 'deadlines/_case_deadlines.html' %}").render(
         Context({"referral": case, "user": people["member"]})

@@ -17,9 +17,9 @@ from django.utils import timezone
 from deadlines.services import deadlines_open_for_referral
 from rapidreview import services as review_services
 from rapidreview.models import NextStep
-from referrals import lifecycle_services as services
-from referrals.lifecycle_models import SubgroupDecision
-from referrals.states import CaseStatus
+from referrals import services as referral_services
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import SubgroupDecision
 
 from ..referrals.factories import ReferralFactory
 
@@ -86,7 +86,7 @@ def decision(outcome=SubgroupDecision.Outcome.RAPID_REVIEW, **fields) -> Subgrou
 
 def decide(case, by, outcome=SubgroupDecision.Outcome.RAPID_REVIEW, organisations=None):
     orgs = organisations if organisations is not None else [case.agency]
-    return services.case_decide(referral=case, decision=decision(outcome), organisations=orgs, by=by)
+    return referral_services.case_decide(referral=case, decision=decision(outcome), organisations=orgs, by=by)
 
 
 def complete_findings(**fields):
@@ -111,7 +111,9 @@ def plan_and_send(case, by):
 
 def _duplicate(case, by):
     main = submitted_case(author=case.created_by)
-    return services.case_link_duplicate(referral=case, duplicate_of=main, reason="Same incident", by=by)
+    return referral_services.case_link_as_duplicate(
+        referral=case, duplicate_of=main, reason="Same incident", by=by
+    )
 
 
 STEPS = {
@@ -120,16 +122,20 @@ STEPS = {
     "decide_other_learning_review": lambda case, by: decide(
         case, by, SubgroupDecision.Outcome.SINGLE_AGENCY_REVIEW
     ),
-    "withdraw": lambda case, by: services.case_withdraw(referral=case, reason="The agency asked", by=by),
+    "withdraw": lambda case, by: referral_services.case_withdraw(
+        referral=case, reason="The agency asked", by=by
+    ),
     "link_as_duplicate": _duplicate,
-    "start_rapid_review": lambda case, by: services.rapid_review_start(
+    "start_rapid_review": lambda case, by: review_services.case_start_rapid_review(
         referral=case, started_on=today(), organisations=[case.agency], by=by
     ),
-    "complete_rapid_review": lambda case, by: services.rapid_review_complete(
+    "complete_rapid_review": lambda case, by: review_services.case_complete_rapid_review(
         referral=case, by=by, **complete_findings()
     ),
-    "send_to_panel": lambda case, by: services.case_send_to_panel(referral=case, sent_on=today(), by=by),
-    "commission_local_review": lambda case, by: services.lcspr_commission(
+    "send_to_panel": lambda case, by: review_services.case_send_to_panel(
+        referral=case, sent_on=today(), by=by
+    ),
+    "commission_local_review": lambda case, by: review_services.case_commission_local_review(
         referral=case,
         decided_on=today(),
         reviewer_name="Sam Reviewer",
@@ -137,26 +143,26 @@ STEPS = {
         commissioned_on=today(),
         by=by,
     ),
-    "refer_to_national_review": lambda case, by: services.case_escalate_to_national(
+    "refer_to_national_review": lambda case, by: review_services.case_refer_to_national_review(
         referral=case, decided_on=today(), rationale="Issues of national importance", by=by
     ),
-    "decide_no_further_review": lambda case, by: services.case_no_further_review(
+    "decide_no_further_review": lambda case, by: review_services.case_decide_no_further_review(
         referral=case, decided_on=today(), rationale="Learning already taken forward", by=by
     ),
-    "start_local_review": lambda case, by: services.lcspr_start(
+    "start_local_review": lambda case, by: review_services.case_start_local_review(
         referral=case, started_on=today(), methodology="Systems methodology with practitioner events", by=by
     ),
-    "receive_final_report": lambda case, by: services.final_report_receive(
+    "receive_final_report": lambda case, by: review_services.case_receive_final_report(
         referral=case, upload=pdf_upload(), received_on=today(), token=uuid.uuid4(), by=by
     ),
-    "publish_report": lambda case, by: services.case_publish(
+    "publish_report": lambda case, by: review_services.case_publish(
         referral=case,
         full_report=True,
         published_on=today(),
         where_published="https://example.org/cspr",
         by=by,
     ),
-    "publish_improvements_only": lambda case, by: services.case_publish(
+    "publish_improvements_only": lambda case, by: review_services.case_publish(
         referral=case,
         full_report=False,
         published_on=today(),
@@ -165,7 +171,7 @@ STEPS = {
         improvements_summary="Summary of the improvements for agencies.",
         by=by,
     ),
-    "close": lambda case, by: services.case_close(referral=case, reason="Nothing more owed", by=by),
+    "close": lambda case, by: review_services.case_close(referral=case, reason="Nothing more owed", by=by),
 }
 # Steps that record something without moving the case, needed on some routes.
 PREPARE = {"plan_and_send": plan_and_send}

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cspr.accounts.roles import Role
-from referrals.lifecycle_models import CaseTransition
-from referrals.states import CaseStatus
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import CaseTransition
 
 from ..conftest import assert_accessible, sign_in
 from ..factories import TEST_PASSWORD

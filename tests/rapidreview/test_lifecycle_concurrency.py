@@ -1,6 +1,7 @@
 """Two people acting on the same case at the same moment, on real PostgreSQL: the row lock
 serves them one after the other, one wins, the other is told why, nothing is half-written."""
 
+import importlib
 import threading
 import time
 import uuid
@@ -12,11 +13,12 @@ from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
 from rapidreview import services as review_services
 from rapidreview.models import CaseNote, RapidReview
-from referrals import lifecycle_services
-from referrals.lifecycle_models import CaseTransition, SubgroupDecision
-from referrals.lifecycle_services import CaseActionError
-from referrals.models import Referral
-from referrals.states import CaseStatus
+from rapidreview.services import notes
+from referrals import services as referral_services
+from referrals.lifecycle import kernel
+from referrals.lifecycle.kernel import CaseActionError
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import CaseTransition, Referral, SubgroupDecision
 
 from ..conftest import need_postgresql
 from .helpers import case_in, decide, submitted_case, today
@@ -24,18 +26,28 @@ from .helpers import case_in, decide, submitted_case, today
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 S = CaseStatus
+SERVICE_MODULES = [
+    *(importlib.import_module(f"referrals.services.{name}") for name in ("decision", "triage")),
+    *(
+        importlib.import_module(f"rapidreview.services.{name}")
+        for name in ("rapid_review", "next_step", "local_review", "final_report", "publication", "closing")
+    ),
+]
 
 
 def run_together(monkeypatch, *calls):
     """Run the calls in threads released together; the first to hold the case's lock keeps
     it a moment, so the others really wait on it. Returns each call's result or error."""
-    original = lifecycle_services.case_check_move
+    original = kernel.case_check_move
 
     def slow_check(case, name, by):
         original(case, name, by)
         time.sleep(0.4)
 
-    monkeypatch.setattr(lifecycle_services, "case_check_move", slow_check)
+    # Every service module took the kernel's check by name: slow it down in each.
+    for module in SERVICE_MODULES:
+        if hasattr(module, "case_check_move"):
+            monkeypatch.setattr(module, "case_check_move", slow_check)
     return run_threads(*calls)
 
 
@@ -68,7 +80,7 @@ def test_two_people_starting_the_rapid_review_at_once(
     case = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
 
     def start(by):
-        return lambda: lifecycle_services.rapid_review_start(
+        return lambda: review_services.case_start_rapid_review(
             referral=Referral(pk=case.pk), started_on=today(), organisations=[case.agency], by=by
         )
 
@@ -115,14 +127,14 @@ def test_one_note_posted_twice_at_once_is_added_once(monkeypatch, member, practi
     for the first under the case's lock, then finds its row by the form's token."""
     need_postgresql()
     case = submitted_case(author=practitioner)
-    original = review_services.can_add_note
+    original = notes.can_add_note
 
-    def slow_check(user):
-        allowed = original(user)
+    def slow_check(user, case=None):
+        allowed = original(user, case)
         time.sleep(0.4)
         return allowed
 
-    monkeypatch.setattr(review_services, "can_add_note", slow_check)
+    monkeypatch.setattr(notes, "can_add_note", slow_check)
     token = uuid.uuid4()
 
     def post():
@@ -146,7 +158,7 @@ def test_two_referrals_linked_to_each_other_at_once(monkeypatch, chair, coordina
     second = submitted_case(author=practitioner)
 
     def link(case, main, by):
-        return lambda: lifecycle_services.case_link_duplicate(
+        return lambda: referral_services.case_link_as_duplicate(
             referral=Referral(pk=case.pk), duplicate_of=Referral(pk=main.pk), by=by
         )
 

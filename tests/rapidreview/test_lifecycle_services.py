@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cspr import dates
 from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
 from cspr.notifications.models import ContactRole, Notification
@@ -16,10 +17,10 @@ from deadlines import calendar
 from deadlines.models import Deadline
 from rapidreview import services as review_services
 from rapidreview.models import NextStep, Publication, RapidReview, Recommendation
-from referrals import lifecycle_services as services
-from referrals.lifecycle_models import CaseTransition, SubgroupDecision
-from referrals.lifecycle_services import CaseActionError
-from referrals.states import CaseStatus
+from referrals import services as referral_services
+from referrals.lifecycle.kernel import CaseActionError
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import CaseTransition, SubgroupDecision
 
 from ..referrals.factories import CHILD_ADDRESS, CHILD_NAME, SUMMARY
 from .helpers import STEPS, case_in, complete_findings, decide, decision, plan_and_send, submitted_case, today
@@ -101,7 +102,7 @@ def test_completion_meets_its_deadline_and_opens_send_to_panel(case, chair):
 def test_commissioning_opens_inform_and_completion_deadlines_from_the_decision(chair, practitioner, contacts):
     case = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
 
-    services.lcspr_commission(
+    review_services.case_commission_local_review(
         referral=case,
         decided_on=today(),
         reviewer_name="Sam Reviewer",
@@ -116,7 +117,7 @@ def test_commissioning_opens_inform_and_completion_deadlines_from_the_decision(c
     assert (complete.status, complete.anchor_date) == (Deadline.Status.OPEN, today())
     assert complete.due_date == calendar.add_calendar_months(today(), 6)
 
-    services.lcspr_record_informed(referral=case, informed_on=today(), by=chair)
+    review_services.local_review_record_informed(referral=case, informed_on=today(), by=chair)
 
     assert deadline(case, "inform_panel_ofsted_dfe").status == Deadline.Status.MET
 
@@ -124,7 +125,7 @@ def test_commissioning_opens_inform_and_completion_deadlines_from_the_decision(c
 def test_commissioning_with_the_informed_date_meets_that_deadline_at_once(chair, practitioner, contacts):
     case = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
 
-    services.lcspr_commission(
+    review_services.case_commission_local_review(
         referral=case,
         decided_on=today(),
         reviewer_name="Sam Reviewer",
@@ -195,7 +196,9 @@ def test_withdrawing_waives_the_open_deadlines(case, chair):
 def test_duplicate_closes_its_deadlines_and_both_cases_show_the_link(case, chair, practitioner, client):
     main = submitted_case(author=practitioner)
 
-    services.case_link_duplicate(referral=case, duplicate_of=main, reason="Same incident", by=chair)
+    referral_services.case_link_as_duplicate(
+        referral=case, duplicate_of=main, reason="Same incident", by=chair
+    )
 
     case.refresh_from_db()
     assert (case.status, case.duplicate_of) == (S.DUPLICATE, main)
@@ -218,12 +221,12 @@ def test_duplicate_needs_a_live_other_case(case, chair, practitioner):
     withdrawn = case_in(S.WITHDRAWN, author=practitioner, by=chair)
 
     with pytest.raises(CaseActionError) as error:
-        services.case_link_duplicate(referral=case, duplicate_of=withdrawn, by=chair)
+        referral_services.case_link_as_duplicate(referral=case, duplicate_of=withdrawn, by=chair)
     assert error.value.problems == {
         "duplicate_of": f"{withdrawn.reference} cannot be the main case: its status is “Withdrawn”"
     }
     with pytest.raises(CaseActionError, match="cannot be a duplicate of itself"):
-        services.case_link_duplicate(referral=case, duplicate_of=case, by=chair)
+        referral_services.case_link_as_duplicate(referral=case, duplicate_of=case, by=chair)
 
 
 # --- notifications --------------------------------------------------------------------
@@ -251,7 +254,7 @@ def test_decision_tells_contacts_referrer_and_leads_of_the_organisations(case, c
 def test_every_move_tells_someone_besides_the_actor_and_carries_no_child_details(
     name, chair, practitioner, contacts
 ):
-    from referrals.lifecycle_graph import edges
+    from referrals.lifecycle.graph import edges
 
     source = next(edge.source for edge in edges() if edge.name == name)
     case = case_in(source, author=practitioner, by=chair)
@@ -370,7 +373,7 @@ def test_decision_needs_a_rationale_and_answers(case, chair):
     blank = decision(rationale="  ", improvements_needed=None, decided_on=today() + timedelta(days=1))
 
     with pytest.raises(CaseActionError) as error:
-        services.case_decide(referral=case, decision=blank, organisations=[], by=chair)
+        referral_services.case_decide(referral=case, decision=blank, organisations=[], by=chair)
 
     problems = error.value.problems
     assert problems["rationale"] == "The decision needs a rationale"
@@ -388,7 +391,7 @@ def test_decision_cannot_predate_the_submission(case, chair):
     early = decision(decided_on=timezone.localdate(case.submitted_at) - timedelta(days=1))
 
     with pytest.raises(CaseActionError) as error:
-        services.case_decide(referral=case, decision=early, organisations=[case.agency], by=chair)
+        referral_services.case_decide(referral=case, decision=early, organisations=[case.agency], by=chair)
     assert error.value.problems["decided_on"].startswith(
         "The date of the decision must be on or after the date the referral was submitted"
     )
@@ -418,7 +421,7 @@ def test_completion_needs_the_four_aims_and_a_recommendation(chair, practitioner
     )
 
     with pytest.raises(CaseActionError) as error:
-        services.rapid_review_complete(referral=case, by=chair, **findings)
+        review_services.case_complete_rapid_review(referral=case, by=chair, **findings)
 
     assert error.value.problems == {
         "facts_gathered": "Enter the facts gathered",
@@ -427,7 +430,7 @@ def test_completion_needs_the_four_aims_and_a_recommendation(chair, practitioner
         "immediate_action_taken": "Enter what was done for children’s safety",
         "recommendation": "Select the recommended next step",
         "completed_on": f"The date the rapid review was completed must be on or after the date it started "
-        f"({services.long_date(today())})",
+        f"({dates.long_date(today())})",
     }
 
 
@@ -435,7 +438,7 @@ def test_a_rapid_review_cannot_be_completed_before_it_has_started(chair, practit
     case = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
 
     with pytest.raises(CaseActionError) as error:
-        services.rapid_review_complete(referral=case, by=chair, **complete_findings())
+        review_services.case_complete_rapid_review(referral=case, by=chair, **complete_findings())
 
     assert error.value.message == "A rapid review cannot be completed before it has started"
 
@@ -444,7 +447,7 @@ def test_a_different_next_step_from_the_recommendation_needs_its_reason(chair, p
     case = submitted_case(author=practitioner)
     for step in ("decide_rapid_review", "start_rapid_review"):
         STEPS[step](case, chair)
-    services.rapid_review_complete(
+    review_services.case_complete_rapid_review(
         referral=case, by=chair, **complete_findings(recommendation=NextStep.NATIONAL_REVIEW)
     )
     STEPS["send_to_panel"](case, chair)
@@ -456,7 +459,7 @@ def test_a_different_next_step_from_the_recommendation_needs_its_reason(chair, p
         "case takes a different route"
     }
 
-    services.lcspr_commission(
+    review_services.case_commission_local_review(
         referral=case,
         decided_on=today(),
         reviewer_name="Sam Reviewer",
@@ -480,7 +483,7 @@ def test_publication_needs_the_report_sent_first_and_improvements_only_needs_rea
 
     plan_and_send(case, chair)
     with pytest.raises(CaseActionError) as error:
-        services.case_publish(
+        review_services.case_publish(
             referral=case,
             full_report=False,
             published_on=today(),
@@ -530,7 +533,7 @@ def test_case_closes_only_when_every_recommendation_is_done(chair, practitioner,
 
 
 def test_no_review_closes_once_the_decision_was_communicated(case, chair):
-    services.case_decide(
+    referral_services.case_decide(
         referral=case,
         decision=decision("no_review", family_informed_on=None, referrer_informed_on=None),
         by=chair,
@@ -540,7 +543,7 @@ def test_no_review_closes_once_the_decision_was_communicated(case, chair):
     ):
         STEPS["close"](case, chair)
 
-    services.decision_record_communication(
+    referral_services.decision_record_communication(
         referral=case, family_informed_on=today(), referrer_informed_on=today(), by=chair
     )
     STEPS["close"](case, chair)
@@ -610,7 +613,7 @@ def test_leads_of_taking_part_agencies_get_their_own_email_and_a_link_they_can_o
     )
 
     decide(case, chair, organisations=[case.agency, health])
-    services.rapid_review_start(
+    review_services.case_start_rapid_review(
         referral=case, started_on=today(), organisations=[case.agency, health], by=chair
     )
 
@@ -677,24 +680,24 @@ def test_a_recommendation_may_fall_due_in_the_future_but_not_before_the_report(c
     assert later.due_on == today() + timedelta(days=200)
     assert error.value.problems == {
         "due_on": "The date it must be done by must be on or after the date the final report was received "
-        f"({services.long_date(today())})"
+        f"({dates.long_date(today())})"
     }
 
 
-@pytest.mark.parametrize("service", ["case_escalate_to_national", "case_no_further_review"])
+@pytest.mark.parametrize("service", ["case_refer_to_national_review", "case_decide_no_further_review"])
 def test_the_next_step_cannot_be_dated_before_the_rapid_review_was_completed(
     service, chair, practitioner, contacts
 ):
     case = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
 
     with pytest.raises(CaseActionError) as error:
-        getattr(services, service)(
+        getattr(review_services, service)(
             referral=case, decided_on=today() - timedelta(days=3), rationale="Reasons", by=chair
         )
 
     assert error.value.problems == {
         "decided_on": "The date of the decision must be on or after the date the rapid review was completed "
-        f"({services.long_date(today())})"
+        f"({dates.long_date(today())})"
     }
 
 
@@ -706,7 +709,7 @@ def test_a_publication_can_be_recorded_after_the_event(chair, practitioner, cont
         review_services.publication_plan(referral=case, planned_on=today() - timedelta(days=1), by=chair)
     assert error.value.problems == {
         "planned_on": "The planned publication date must be on or after the date the final report was "
-        f"received ({services.long_date(today())})"
+        f"received ({dates.long_date(today())})"
     }
 
     # The coordinator catches up on the day it was published: planned, sent and published.

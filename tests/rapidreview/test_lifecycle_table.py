@@ -6,11 +6,12 @@ import pytest
 
 from cspr.audit.models import AuditEvent
 from cspr.notifications.models import Notification
-from referrals.lifecycle_graph import edges, refusal_message
-from referrals.lifecycle_models import CaseTransition
-from referrals.lifecycle_services import CaseActionError
+from referrals.lifecycle.graph import edges
+from referrals.lifecycle.kernel import CaseActionError
+from referrals.lifecycle.refusals import refusal_message
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import CaseTransition
 from referrals.services import ReferralError, referral_submit, referral_withdraw_draft
-from referrals.states import CaseStatus
 
 from .helpers import STEPS, case_in
 

@@ -12,10 +12,11 @@ from django.urls import reverse
 
 from cspr.audit.models import AuditEvent
 from rapidreview.models import FinalReport
+from rapidreview.services import case_receive_final_report as final_report_receive
 from rapidreview.uploads import DOCX, PDF, check_upload, sanitise_filename
-from referrals.lifecycle_models import CaseTransition
-from referrals.lifecycle_services import CaseActionError, final_report_receive
-from referrals.states import CaseStatus
+from referrals.lifecycle.kernel import CaseActionError
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import CaseTransition
 
 from .helpers import case_in, docx_bytes, pdf_bytes, today
 
@@ -178,7 +179,7 @@ def test_upload_page_shows_the_problem_next_to_the_file_field(chair, practitione
     client.force_login(chair)
 
     response = client.post(
-        reverse("referrals:case_action", args=[case.pk, "receive-final-report"]),
+        reverse("rapidreview:case_action", args=[case.pk, "receive-final-report"]),
         {
             "upload": upload("report.docx", pdf_bytes()),
             "received_on_0": str(today().day),
@@ -216,7 +217,7 @@ def test_oversized_upload_is_stopped_while_it_arrives_and_the_date_is_kept(
     big = pdf_bytes() + b"0" * (3 * 1024 * 1024)
 
     response = client.post(
-        reverse("referrals:case_action", args=[case.pk, "receive-final-report"]),
+        reverse("rapidreview:case_action", args=[case.pk, "receive-final-report"]),
         {
             "upload": upload("report.pdf", big, "application/pdf"),
             "received_on_0": str(today().day),
@@ -242,7 +243,7 @@ def test_action_pages_refuse_a_post_without_the_csrf_token(chair, practitioner, 
     client.force_login(chair)
 
     response = client.post(
-        reverse("referrals:case_action", args=[case.pk, "start-local-review"]),
+        reverse("rapidreview:case_action", args=[case.pk, "start-local-review"]),
         {
             "started_on_0": str(today().day),
             "started_on_1": str(today().month),
@@ -294,14 +295,14 @@ def test_stored_file_is_not_reachable_by_its_path(chair, practitioner, contacts,
 
 
 def test_stored_file_is_removed_when_the_move_then_fails(chair, practitioner, contacts, monkeypatch):
-    from referrals import lifecycle_services
+    from rapidreview.services import final_report
 
     case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
 
     def fail(*args, **kwargs):
         raise CaseActionError("Someone else changed this case while you were working on it")
 
-    monkeypatch.setattr(lifecycle_services, "case_move", fail)
+    monkeypatch.setattr(final_report, "case_move", fail)
     with pytest.raises(CaseActionError):
         final_report_receive(
             referral=case,

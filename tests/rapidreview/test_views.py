@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cspr.audit.models import AuditEvent
+from cspr.audit.models import AuditAction, AuditEvent
 from cspr.notifications.models import Notification
+from rapidreview import services as review_services
 from rapidreview.models import CaseNote, Recommendation
-from referrals.lifecycle_models import CaseTransition, SubgroupDecision
-from referrals.states import CaseStatus
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import CaseTransition, SubgroupDecision
 
 from .helpers import STEPS, case_in, submitted_case, today
 
@@ -50,7 +51,7 @@ def decision_post(case, **overrides):
 
 def test_decision_with_problems_keeps_what_was_typed_and_writes_nothing(case, chair, client):
     client.force_login(chair)
-    url = reverse("referrals:case_action", args=[case.pk, "decide"])
+    url = reverse("rapidreview:case_action", args=[case.pk, "decide"])
 
     response = client.post(
         url,
@@ -77,7 +78,7 @@ def test_decision_with_problems_keeps_what_was_typed_and_writes_nothing(case, ch
 
 def test_decision_is_recorded_and_the_chair_returns_to_the_case(case, chair, client):
     client.force_login(chair)
-    url = reverse("referrals:case_action", args=[case.pk, "decide"])
+    url = reverse("rapidreview:case_action", args=[case.pk, "decide"])
 
     response = client.post(url, decision_post(case), follow=True)
 
@@ -96,7 +97,7 @@ def test_decision_is_recorded_and_the_chair_returns_to_the_case(case, chair, cli
 
 def test_the_same_decision_posted_twice_is_recorded_once(case, chair, client):
     client.force_login(chair)
-    url = reverse("referrals:case_action", args=[case.pk, "decide"])
+    url = reverse("rapidreview:case_action", args=[case.pk, "decide"])
     client.post(url, decision_post(case))
     emails = Notification.objects.filter(case_reference=case.reference).count()
 
@@ -121,7 +122,7 @@ def test_a_decision_someone_else_recorded_meanwhile_is_refused_keeping_what_was_
     client.force_login(chair)
 
     response = client.post(
-        reverse("referrals:case_action", args=[case.pk, "decide"]), decision_post(case, outcome="no_review")
+        reverse("rapidreview:case_action", args=[case.pk, "decide"]), decision_post(case, outcome="no_review")
     )
 
     page = response.content.decode()
@@ -134,7 +135,7 @@ def test_a_decision_someone_else_recorded_meanwhile_is_refused_keeping_what_was_
 def test_stale_screen_is_told_what_happened(chair, coordinator, practitioner, contacts, client):
     case = case_in(S.RAPID_REVIEW_IN_PROGRESS, author=practitioner, by=chair)
     client.force_login(chair)
-    complete_url = reverse("referrals:case_action", args=[case.pk, "complete-rapid-review"])
+    complete_url = reverse("rapidreview:case_action", args=[case.pk, "complete-rapid-review"])
     assert client.get(complete_url).status_code == 200
     STEPS["complete_rapid_review"](case, coordinator)  # someone else, meanwhile
 
@@ -160,7 +161,7 @@ def test_an_action_not_open_now_sends_back_to_the_case_with_the_reason(chair, pr
     client.force_login(chair)
 
     response = client.get(
-        reverse("referrals:case_action", args=[case.pk, "complete-rapid-review"]), follow=True
+        reverse("rapidreview:case_action", args=[case.pk, "complete-rapid-review"]), follow=True
     )
 
     assert response.redirect_chain[-1][0] == reverse("referrals:detail", args=[case.pk])
@@ -170,10 +171,10 @@ def test_an_action_not_open_now_sends_back_to_the_case_with_the_reason(chair, pr
 def test_opening_an_action_page_is_audited(case, chair, client):
     client.force_login(chair)
 
-    client.get(reverse("referrals:case_action", args=[case.pk, "decide"]))
+    client.get(reverse("rapidreview:case_action", args=[case.pk, "decide"]))
 
     event = AuditEvent.objects.for_object(case).get(
-        action="case.viewed", summary="Opened ‘Record the subgroup decision’"
+        action=AuditAction.CASE_VIEWED, summary="Opened ‘Record the subgroup decision’"
     )
     assert event.actor == chair
 
@@ -181,13 +182,13 @@ def test_opening_an_action_page_is_audited(case, chair, client):
 def test_unknown_action_is_not_found(case, chair, client):
     client.force_login(chair)
     assert (
-        client.get(reverse("referrals:case_action", args=[case.pk, "delete-everything"])).status_code == 404
+        client.get(reverse("rapidreview:case_action", args=[case.pk, "delete-everything"])).status_code == 404
     )
 
 
 def test_note_posted_twice_with_its_token_is_added_once(case, member, client):
     client.force_login(member)
-    url = reverse("referrals:case_action", args=[case.pk, "add-note"])
+    url = reverse("rapidreview:case_action", args=[case.pk, "add-note"])
     data = {"text": "Police hold CCTV from the street.", "token": str(uuid.uuid4())}
 
     client.post(url, data)
@@ -205,7 +206,7 @@ def test_upload_and_publication_forms_through_the_screens(chair, practitioner, c
 
     case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
     client.force_login(chair)
-    action = lambda slug: reverse("referrals:case_action", args=[case.pk, slug])  # noqa: E731
+    action = lambda slug: reverse("rapidreview:case_action", args=[case.pk, slug])  # noqa: E731
 
     client.post(
         action("receive-final-report"),
@@ -377,7 +378,7 @@ def test_forms_that_add_rows_send_their_one_time_token(slug, chair, practitioner
     case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
     client.force_login(chair)
 
-    page = client.get(reverse("referrals:case_action", args=[case.pk, slug])).content.decode()
+    page = client.get(reverse("rapidreview:case_action", args=[case.pk, slug])).content.decode()
 
     assert re.search(r'<input type="hidden" name="token" value="[0-9a-f-]{36}"', page)
 
@@ -397,7 +398,7 @@ def test_recommendation_forms_send_their_one_time_token(chair, practitioner, con
     client.force_login(chair)
 
     for url in (
-        reverse("referrals:case_action", args=[case.pk, "add-recommendation"]),
+        reverse("rapidreview:case_action", args=[case.pk, "add-recommendation"]),
         reverse("rapidreview:recommendation_update", args=[recommendation.pk]),
     ):
         assert re.search(r'name="token" value="[0-9a-f-]{36}"', client.get(url).content.decode()), url
@@ -411,7 +412,7 @@ def test_recommendation_due_in_the_future_is_added_through_the_screen(
     due = today() + timedelta(days=120)
 
     response = client.post(
-        reverse("referrals:case_action", args=[case.pk, "add-recommendation"]),
+        reverse("rapidreview:case_action", args=[case.pk, "add-recommendation"]),
         {
             "required_action": "Audit information sharing between health visiting and schools.",
             "agencies": [str(agency.pk)],
@@ -429,7 +430,7 @@ def test_next_step_pages_show_what_the_rapid_review_recommended(slug, chair, pra
     case = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
     client.force_login(chair)
 
-    page = client.get(reverse("referrals:case_action", args=[case.pk, slug])).content.decode()
+    page = client.get(reverse("rapidreview:case_action", args=[case.pk, slug])).content.decode()
 
     assert "What the rapid review recommended" in page
     assert "A local child safeguarding practice review" in page
@@ -455,7 +456,7 @@ def test_opening_a_review_record_in_admin_is_audited_as_a_read_of_its_case(
 
     assert list(
         AuditEvent.objects.for_object(case)
-        .filter(action="case.viewed", actor=administrator)
+        .filter(action=AuditAction.CASE_VIEWED, actor=administrator)
         .order_by("id")
         .values_list("summary", flat=True)
     ) == ["Administration: rapid review opened", "Administration: subgroup decision opened"]
@@ -507,7 +508,6 @@ def test_commission_page_asks_why_when_the_rapid_review_recommended_otherwise(
     chair, practitioner, contacts, client
 ):
     from rapidreview.models import NextStep
-    from referrals import lifecycle_services as services
 
     from .helpers import complete_findings, decide
 
@@ -515,7 +515,7 @@ def test_commission_page_asks_why_when_the_rapid_review_recommended_otherwise(
     other = submitted_case(author=practitioner)
     decide(other, chair)
     STEPS["start_rapid_review"](other, chair)
-    services.rapid_review_complete(
+    review_services.case_complete_rapid_review(
         referral=other, by=chair, **complete_findings(recommendation=NextStep.NATIONAL_REVIEW)
     )
     STEPS["send_to_panel"](other, chair)
@@ -523,7 +523,7 @@ def test_commission_page_asks_why_when_the_rapid_review_recommended_otherwise(
 
     def label(case):
         form = client.get(
-            reverse("referrals:case_action", args=[case.pk, "commission-local-review"])
+            reverse("rapidreview:case_action", args=[case.pk, "commission-local-review"])
         ).context["form"]
         return form.fields["rationale"].label
 
@@ -561,7 +561,7 @@ def test_close_page_warns_of_deadlines_still_open(chair, practitioner, contacts,
     assert still_open  # the local authority's notifications, opened at submission
     client.force_login(chair)
 
-    page = client.get(reverse("referrals:case_action", args=[case.pk, "close"])).content.decode()
+    page = client.get(reverse("rapidreview:case_action", args=[case.pk, "close"])).content.decode()
 
     assert f"{still_open} deadlines on this case are still open" in page
     assert "Notify the National Panel" in page

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from referrals.lifecycle.states import CaseStatus
 from referrals.models import (
     SECTIONS,
     AbuseOrNeglect,
@@ -17,7 +18,6 @@ from referrals.models import (
     ProcessKind,
     Referral,
 )
-from referrals.states import CaseStatus
 
 from ..factories import UserFactory
 

@@ -12,10 +12,10 @@ import pytest
 from django.urls import reverse
 
 from cspr.accounts.roles import Role
-from cspr.audit.models import AuditEvent
+from cspr.audit.models import AuditAction, AuditEvent
+from referrals.lifecycle.states import CaseStatus
 from referrals.models import Referral
 from referrals.services import referral_withdraw_draft
-from referrals.states import CaseStatus
 
 from .factories import SUMMARY, ReferralFactory
 
@@ -190,7 +190,7 @@ def test_referral_access(client, people, state, who, view):
             before.updated_at,
         )
     reads = AuditEvent.objects.for_object(referral).filter(
-        action__in=["referral.viewed", "referral.downloaded"], actor=user
+        action__in=[AuditAction.CASE_VIEWED, "referral.downloaded"], actor=user
     )
     if view in ("detail", "pdf"):
         assert reads.count() == (1 if expected == "200" else 0)

@@ -4,9 +4,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from cspr.accounts.roles import Role
-from cspr.audit.models import AuditEvent
+from cspr.audit.models import AuditAction, AuditEvent
+from referrals.lifecycle.states import CaseStatus
 from referrals.models import Referral
-from referrals.states import CaseStatus
 
 from .factories import CHILD_ADDRESS, CHILD_NAME, SUMMARY, FamilyMemberFactory, ReferralFactory
 
@@ -198,7 +198,7 @@ def test_admin_change_page_renders_and_its_read_is_audited(client, administrator
     response = client.get(reverse("admin:referrals_referral_change", args=[referral.pk]))
 
     assert response.status_code == 200
-    event = AuditEvent.objects.for_object(referral).get(action="referral.viewed")
+    event = AuditEvent.objects.for_object(referral).get(action=AuditAction.CASE_VIEWED)
     assert (event.actor, event.summary) == (administrator, "Administration: change page")
 
 
@@ -208,4 +208,4 @@ def test_admin_change_page_of_missing_referral_audits_nothing(client, administra
     response = client.get(reverse("admin:referrals_referral_change", args=[987654]))
 
     assert response.status_code == 302  # the admin's "does not exist" redirect
-    assert AuditEvent.objects.filter(action="referral.viewed").count() == 0
+    assert AuditEvent.objects.filter(action=AuditAction.CASE_VIEWED).count() == 0

@@ -10,9 +10,9 @@ from django.utils import timezone
 from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
 from cspr.notifications.models import ContactRole, Notification
-from referrals import services
 from referrals.models import ReferenceCounter, Referral
 from referrals.services import ReferralAlreadySubmitted, referral_submit
+from referrals.services import drafting as services
 
 from ..conftest import need_postgresql
 from ..factories import ContactFactory
@@ -31,7 +31,7 @@ def test_two_concurrent_submissions_get_distinct_sequential_references(
     first_author = make_user(Role.PRACTITIONER)
     second_author = make_user(Role.PRACTITIONER)
     referrals = [ReferralFactory(created_by=first_author), ReferralFactory(created_by=second_author)]
-    monkeypatch.setattr("deadlines.services.deadlines_open_for_referral", lambda **kwargs: [])
+    monkeypatch.setattr("referrals.services.drafting.deadlines_open_for_referral", lambda **kwargs: [])
 
     # Hold the counter a moment after taking a number, so the other submission is
     # certainly waiting on the same row rather than running before or after.

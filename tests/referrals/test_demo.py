@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from referrals import demo
+from referrals.lifecycle.states import CaseStatus
 from referrals.models import Referral
-from referrals.states import CaseStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from cspr.accounts.roles import Role
 from cspr.notifications.models import ContactRole, Notification
+from referrals.lifecycle.states import CaseStatus
 from referrals.models import FamilyMember, Referral
-from referrals.states import CaseStatus
 
 from ..conftest import assert_accessible, sign_in
 from ..factories import TEST_PASSWORD, ContactFactory

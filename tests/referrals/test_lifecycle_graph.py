@@ -7,11 +7,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from referrals.lifecycle import may_drive_case, may_record_decision
-from referrals.lifecycle_diagram import render_svg
-from referrals.lifecycle_graph import edges, reachable_from, refusal_message, transition_names
+from referrals.lifecycle.diagram import render_svg
+from referrals.lifecycle.graph import edges, reachable_from, transition_names
+from referrals.lifecycle.refusals import refusal_message
+from referrals.lifecycle.states import CaseStatus
+from referrals.lifecycle.transitions import CHAIR_DECIDES, CHAIR_OR_COORDINATOR
 from referrals.models import Referral
-from referrals.states import CaseStatus
 
 S = CaseStatus
 DIAGRAM = Path(settings.BASE_DIR) / "docs" / "case-lifecycle.svg"
@@ -27,8 +28,8 @@ def test_every_transition_has_an_explicit_permission():
 def test_lifecycle_transitions_use_the_role_permissions():
     by_name = {edge.name: edge.permission for edge in edges()}
     decisions = {"decide_rapid_review", "decide_no_review", "decide_other_learning_review"}
-    assert {name for name, perm in by_name.items() if perm is may_record_decision} == decisions
-    drive = {name for name, perm in by_name.items() if perm is may_drive_case}
+    assert {name for name, perm in by_name.items() if perm is CHAIR_DECIDES} == decisions
+    drive = {name for name, perm in by_name.items() if perm is CHAIR_OR_COORDINATOR}
     assert drive == set(transition_names()) - decisions - {"submit", "withdraw_draft"}
 
 

@@ -9,11 +9,11 @@ from referrals.models import (
     AbuseOrNeglect,
     ChildProtectionPlan,
     ProcessKind,
-    _eighteenth_birthday,
     ethnic_origin_display,
     referral_field_problems,
     telephone_is_valid,
 )
+from referrals.models.form import _eighteenth_birthday
 
 from .factories import ReferralFactory
 

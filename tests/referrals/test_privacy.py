@@ -17,8 +17,8 @@ from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
 from cspr.notifications.models import ContactRole, Notification
 from cspr.notifications.services import notification_deliver
+from referrals.lifecycle.states import CaseStatus
 from referrals.models import Referral
-from referrals.states import CaseStatus
 
 from ..factories import ContactFactory
 from .test_views import criteria_data, referrer_data, rows_data

@@ -7,6 +7,7 @@ from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
 from cspr.notifications.models import ContactRole, Notification
 from cspr.notifications.services import notification_render
+from referrals.lifecycle.states import CaseStatus
 from referrals.models import FamilyMember, Referral
 from referrals.services import (
     ReferralAlreadySubmitted,
@@ -16,7 +17,6 @@ from referrals.services import (
     referral_submit,
     referral_withdraw_draft,
 )
-from referrals.states import CaseStatus
 
 from ..factories import ContactFactory
 from .factories import (
@@ -73,7 +73,7 @@ def opened_deadlines(monkeypatch):
         calls.append((referral.pk, referral.status, by.pk, now))
         return []
 
-    monkeypatch.setattr("deadlines.services.deadlines_open_for_referral", fake_open)
+    monkeypatch.setattr("referrals.services.drafting.deadlines_open_for_referral", fake_open)
     return calls
 
 

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cspr.accounts.roles import Role
-from cspr.audit.models import AuditEvent
+from cspr.audit.models import AuditAction, AuditEvent
 from cspr.notifications.models import ContactRole, Notification
 from deadlines.calendar import add_working_days
+from referrals.lifecycle.states import CaseStatus
 from referrals.models import FamilyMember, Referral
-from referrals.states import CaseStatus
 
 from ..factories import ContactFactory
 from .factories import (
@@ -197,7 +197,7 @@ def test_case_page_and_pdf_are_audited(client, author, make_user):
     actions = list(
         AuditEvent.objects.for_object(referral).filter(actor=chair).values_list("action", flat=True)
     )
-    assert sorted(actions) == ["referral.downloaded", "referral.viewed"]
+    assert sorted(actions) == sorted([AuditAction.REFERRAL_DOWNLOADED, AuditAction.CASE_VIEWED])
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{referral.reference}.pdf"'
     assert response.content.startswith(b"%PDF")
@@ -209,7 +209,7 @@ def reads(obj=None, **filters) -> list[tuple[str, str]]:
         AuditEvent.objects.for_object(obj) if obj is not None else AuditEvent.objects.filter(object_id="")
     )
     return list(
-        events.filter(action__in=["referral.viewed", "referral.list_viewed"], **filters)
+        events.filter(action__in=[AuditAction.CASE_VIEWED, AuditAction.LIST_VIEWED], **filters)
         .order_by("pk")
         .values_list("action", "summary")
     )
@@ -224,7 +224,7 @@ def test_your_referrals_list_is_audited_once_without_child_details(client, autho
 
     assert CHILD_NAME in response.content.decode()  # the list names the children it shows
     assert reads(actor=author) == [
-        ("referral.list_viewed", "Your referrals list: drafts 1, submitted 1, withdrawn drafts 1")
+        (AuditAction.LIST_VIEWED, "Your referrals list: drafts 1, submitted 1, withdrawn drafts 1")
     ]
 
 
@@ -239,9 +239,9 @@ def test_submitted_referrals_list_is_audited_once_without_the_text_searched_for(
     assert referral.reference in everything.content.decode()
     assert searched.status_code == 200
     assert reads(actor=coordinator) == [
-        ("referral.list_viewed", "Submitted referrals list, page 1, 1 rows, filters: none"),
+        (AuditAction.LIST_VIEWED, "Submitted referrals list, page 1, 1 rows, filters: none"),
         (
-            "referral.list_viewed",
+            AuditAction.LIST_VIEWED,
             "Submitted referrals list, page 1, 0 rows, filters: status=submitted, reference",
         ),
     ]
@@ -252,7 +252,7 @@ def test_task_list_read_is_audited(client, author, draft):
 
     client.get(reverse("referrals:task_list", args=[draft.pk]))
 
-    assert reads(draft, actor=author) == [("referral.viewed", "Task list page")]
+    assert reads(draft, actor=author) == [(AuditAction.CASE_VIEWED, "Task list page")]
 
 
 def test_check_answers_shown_again_after_a_refused_submission_is_audited(client, author):
@@ -264,8 +264,8 @@ def test_check_answers_shown_again_after_a_refused_submission_is_audited(client,
 
     assert refused.context["submit_failed"] is True
     assert reads(referral, actor=author) == [
-        ("referral.viewed", "Check answers page"),
-        ("referral.viewed", "Check answers page after a refused submission"),
+        (AuditAction.CASE_VIEWED, "Check answers page"),
+        (AuditAction.CASE_VIEWED, "Check answers page after a refused submission"),
     ]
 
 
@@ -276,7 +276,7 @@ def test_confirmation_read_is_audited(client, author, draft):
     response = client.get(reverse("referrals:confirmation", args=[draft.pk]))
 
     assert response.status_code == 200
-    assert reads(draft, actor=author) == [("referral.viewed", "Submission confirmation page")]
+    assert reads(draft, actor=author) == [(AuditAction.CASE_VIEWED, "Submission confirmation page")]
 
 
 def test_pages_that_only_redirect_audit_no_read(client, author, draft):
@@ -708,7 +708,7 @@ def test_check_answers_lists_what_is_missing_with_links(client, author):
         child_name["href"]
         == reverse("referrals:edit", args=[referral.pk, "child"]) + "?next=check#id_child_name"
     )
-    assert AuditEvent.objects.for_object(referral).filter(action="referral.viewed").count() == 1
+    assert AuditEvent.objects.for_object(referral).filter(action=AuditAction.CASE_VIEWED).count() == 1
 
 
 def test_submit_incomplete_shows_error_summary(client, author):
@@ -872,7 +872,7 @@ def test_opening_a_draft_section_page_is_audited(client, author, draft):
     response = client.get(reverse("referrals:edit", args=[draft.pk, "child"]))
 
     assert response.status_code == 200
-    event = AuditEvent.objects.for_object(draft).get(action="referral.viewed")
+    event = AuditEvent.objects.for_object(draft).get(action=AuditAction.CASE_VIEWED)
     assert (event.actor, event.summary) == (author, "Section page: child")
 
 

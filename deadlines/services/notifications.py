@@ -1,0 +1,87 @@
+"""Statutory notifications the local authority records (procedure §5): each meets its
+deadline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.audit.models import AuditAction
+from cspr.audit.services import audit_record
+from referrals.lifecycle.states import CaseStatus
+
+from .. import calendar
+from ..models import StatutoryNotification
+from ..permissions import can_record_notifications
+from .deadlines import DeadlineError, _lock_referral, deadline_meet
+
+NOTIFICATION_LABELS = {
+    StatutoryNotification.Kind.NATIONAL_PANEL: "the National Panel notification",
+    StatutoryNotification.Kind.PARTNERS: "the report to the safeguarding partners",
+    StatutoryNotification.Kind.SOS_OFSTED: "the notification to the Secretary of State and Ofsted",
+}
+
+
+@transaction.atomic
+def statutory_notification_record(
+    *, referral, kind: str, notified_on: date, by, reference: str = "", note: str = "", now=None
+) -> StatutoryNotification:
+    """Record that the local authority notified the National Panel, told the safeguarding
+    partners, or told the Secretary of State and Ofsted, and meet that deadline.
+
+    Locks the referral. Recording the same thing again with the same details (a repeated
+    form post) returns the first record; different details are refused. Audited.
+    """
+    now = now or timezone.now()
+    kind = StatutoryNotification.Kind(kind)
+    reference, note = (reference or "").strip(), (note or "").strip()
+    if not can_record_notifications(by):
+        raise DeadlineError(can_record_notifications.refusal)
+    referral = _lock_referral(referral)
+    if referral.status in CaseStatus.inactive_states or referral.submitted_at is None:
+        raise DeadlineError("Notifications can be recorded only for a submitted case")
+    if kind == StatutoryNotification.Kind.SOS_OFSTED and not referral.looked_after_death:
+        raise DeadlineError(
+            "The Secretary of State and Ofsted are notified only of the death of a looked-after child"
+        )
+    if kind == StatutoryNotification.Kind.NATIONAL_PANEL and not reference:
+        raise DeadlineError("Enter the National Panel’s notification reference", field="reference")
+    if notified_on > calendar.london_date(now):
+        raise DeadlineError("The date must be today or in the past", field="notified_on")
+    if referral.incident_date and notified_on < referral.incident_date:
+        raise DeadlineError(
+            "The date must be on or after the date of the incident "
+            f"({calendar.format_day(referral.incident_date)})",
+            field="notified_on",
+        )
+    existing = StatutoryNotification.objects.filter(referral=referral, kind=kind).first()
+    if existing is not None:
+        if (existing.notified_on, existing.reference, existing.note) == (notified_on, reference, note):
+            return existing
+        raise DeadlineError(
+            f"{NOTIFICATION_LABELS[kind][0].upper()}{NOTIFICATION_LABELS[kind][1:]} was already recorded "
+            f"on {calendar.format_day(existing.recorded_at.astimezone(calendar.LONDON).date())}"
+        )
+    record = StatutoryNotification.objects.create(
+        referral=referral,
+        kind=kind,
+        notified_on=notified_on,
+        reference=reference,
+        note=note,
+        recorded_by=by,
+        recorded_at=now,
+    )
+    # Done some time on that day: by its end at the latest, and not after now.
+    met_at = min(calendar.end_of_day(notified_on), now)
+    deadline_meet(referral=referral, rule_code=kind.value, by=by, now=now, met_at=met_at)
+    audit_record(
+        actor=by,
+        action=AuditAction.STATUTORY_NOTIFICATION_RECORDED,
+        obj=referral,
+        summary=f"{record.get_kind_display()} on {notified_on.isoformat()}"
+        + (" (reference recorded)" if reference else ""),
+        now=now,
+    )
+    return record

@@ -1,0 +1,110 @@
+"""The local review (LCSPR, §10): its start and methodology, and the involvement of
+practitioners and the family."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.audit.models import AuditAction
+from cspr.audit.services import audit_record
+from referrals.lifecycle.kernel import (
+    case_check_move,
+    case_check_record,
+    case_lock,
+    case_move,
+    date_problems,
+    raise_problems,
+)
+from referrals.lifecycle.moves import Move
+from referrals.lifecycle.states import CaseStatus
+from referrals.services import case_notify
+
+from ..models import (
+    Involvement,
+    LocalReview,
+)
+
+S = CaseStatus
+
+
+@transaction.atomic
+def case_start_local_review(*, referral, started_on: date, methodology: str, by, now=None):
+    """Start the commissioned local review, recording its methodology."""
+
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_move(case, Move.START_LOCAL_REVIEW, by)
+    local = LocalReview.objects.select_for_update().get(referral=case)
+    problems: dict = {}
+    date_problems(
+        problems,
+        "started_on",
+        started_on,
+        today=timezone.localdate(now),
+        what="date the local review started",
+        not_before=local.commissioned_on,
+        not_before_label="the date the reviewer was commissioned",
+    )
+    if not (methodology or "").strip():
+        problems["methodology"] = "Enter the review’s methodology"
+    raise_problems(problems)
+    local.started_on = started_on
+    local.methodology = methodology.strip()
+    local.save(update_fields=["started_on", "methodology"])
+    case_move(case, Move.START_LOCAL_REVIEW, by=by, now=now, details={"started_on": started_on.isoformat()})
+    case_notify(case, event="local-review-started", event_label="the local review has started", now=now)
+    return local
+
+
+@transaction.atomic
+def involvement_record(
+    *, referral, kind: str, who: str, happened_on: date, method: str, details: str = "", token, by, now=None
+) -> Involvement:
+    """Log one contribution of practitioners or the family to the local review (§10)."""
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_record(case, by, allowed=S.local_review_states, what="log involvement in the local review")
+    existing = Involvement.objects.filter(token=token).first()
+    if existing is not None:
+        return existing
+    local = LocalReview.objects.get(referral=case)
+    problems: dict = {}
+    if kind not in Involvement.Kind.values:
+        problems["kind"] = "Select whether this is practitioners’ or the family’s involvement"
+    if not (who or "").strip():
+        problems["who"] = "Enter who took part"
+    date_problems(
+        problems,
+        "happened_on",
+        happened_on,
+        today=timezone.localdate(now),
+        what="date",
+        not_before=local.commissioned_on,
+        not_before_label="the date the review was commissioned",
+    )
+    if method not in Involvement.Method.values:
+        problems["method"] = "Select how they took part"
+    raise_problems(problems)
+    entry = Involvement.objects.create(
+        referral=case,
+        kind=kind,
+        who=who.strip(),
+        happened_on=happened_on,
+        method=method,
+        details=(details or "").strip(),
+        recorded_by=by,
+        recorded_at=now,
+        token=token,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.INVOLVEMENT_LOGGED,
+        obj=case,
+        summary=f"Involvement logged: {entry.get_kind_display().lower()}, "
+        f"{entry.get_method_display().lower()}",
+        now=now,
+    )
+    return entry

@@ -1,0 +1,300 @@
+"""What follows the rapid review once the Panel has it (§9): a local review
+commissioned, a national review led by the Panel, or no further review."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.audit.models import AuditAction
+from cspr.audit.services import audit_record
+from cspr.dates import long_date
+from cspr.notifications.models import ContactRole
+from deadlines.services import deadline_open
+from referrals.lifecycle.kernel import (
+    case_check_move,
+    case_check_record,
+    case_lock,
+    case_move,
+    date_problems,
+    raise_problems,
+)
+from referrals.lifecycle.moves import Move
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import CaseTransition
+from referrals.services import case_notify, deadline_met_on, deadlines_waive_open
+
+from ..models import (
+    LocalReview,
+    NextStep,
+    RapidReview,
+)
+
+S = CaseStatus
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _recommended(case) -> str:
+
+    return RapidReview.objects.filter(referral=case).values_list("recommendation", flat=True).first() or ""
+
+
+def _after_rapid_review(case) -> dict:
+    """The next step is decided once the rapid review is complete (§9)."""
+
+    completed_on = RapidReview.objects.filter(referral=case).values_list("completed_on", flat=True).first()
+    return {"not_before": completed_on, "not_before_label": "the date the rapid review was completed"}
+
+
+def _differs_problem(case, chosen: str, rationale: str, problems: dict) -> None:
+    """A step other than the rapid review's recommendation needs its reason written down."""
+
+    recommended = _recommended(case)
+    if recommended and recommended != chosen and not (rationale or "").strip():
+        problems["rationale"] = (
+            f"The rapid review recommended {_lower_first(NextStep(recommended).label)}: "
+            "enter why the case takes a different route"
+        )
+
+
+@transaction.atomic
+def case_commission_local_review(
+    *,
+    referral,
+    decided_on: date,
+    reviewer_name: str,
+    reviewer_organisation: str,
+    commissioned_on: date,
+    informed_on: date | None = None,
+    rationale: str = "",
+    by,
+    now=None,
+):
+    """Commission a local child safeguarding practice review (LCSPR).
+
+    Chair or coordinator. Writes the LocalReview; opens "inform the Panel, Ofsted and
+    DfE, with the reviewer's name" and "complete the local review" (6 months) from the
+    decision date, meeting the first at once if the date they were informed is given;
+    tells the QA service leader (who informs them), the coordinator, chair, the LA
+    directors and the referrer.
+    """
+
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_move(case, Move.COMMISSION_LOCAL_REVIEW, by)
+    today = timezone.localdate(now)
+    review = RapidReview.objects.filter(referral=case).first()
+    problems: dict = {}
+    date_problems(
+        problems,
+        "decided_on",
+        decided_on,
+        today=today,
+        what="date of the decision to hold a local review",
+        not_before=review.completed_on if review else None,
+        not_before_label="the date the rapid review was completed",
+    )
+    if not (reviewer_name or "").strip():
+        problems["reviewer_name"] = "Enter the reviewer’s name"
+    if not (reviewer_organisation or "").strip():
+        problems["reviewer_organisation"] = "Enter the reviewer’s organisation"
+    date_problems(
+        problems,
+        "commissioned_on",
+        commissioned_on,
+        today=today,
+        what="date the reviewer was commissioned",
+        not_before=decided_on,
+        not_before_label="the date of the decision",
+    )
+    date_problems(
+        problems,
+        "informed_on",
+        informed_on,
+        today=today,
+        what="date the Panel, Ofsted and DfE were informed",
+        required=False,
+        not_before=decided_on,
+        not_before_label="the date of the decision",
+    )
+    _differs_problem(case, NextStep.LOCAL_REVIEW, rationale, problems)
+    raise_problems(problems)
+    local = LocalReview.objects.create(
+        referral=case,
+        decided_on=decided_on,
+        reviewer_name=reviewer_name.strip(),
+        reviewer_organisation=reviewer_organisation.strip(),
+        commissioned_on=commissioned_on,
+        informed_on=informed_on,
+        commissioned_by=by,
+    )
+    case_move(
+        case,
+        Move.COMMISSION_LOCAL_REVIEW,
+        by=by,
+        now=now,
+        reason=(rationale or "").strip(),
+        details={
+            "decided_on": decided_on.isoformat(),
+            "commissioned_on": commissioned_on.isoformat(),
+            "informed_on": informed_on.isoformat() if informed_on else None,
+        },
+    )
+    inform = deadline_open(
+        referral=case, rule_code="inform_panel_ofsted_dfe", anchor=decided_on, by=by, now=now
+    )
+    deadline_open(referral=case, rule_code="complete_local_review", anchor=decided_on, by=by, now=now)
+    if informed_on:
+        deadline_met_on(case, "inform_panel_ofsted_dfe", informed_on, by=by, now=now)
+    case_notify(
+        case,
+        event="local-review-commissioned",
+        event_label="a local child safeguarding practice review has been commissioned",
+        now=now,
+        contact_roles=(
+            ContactRole.LA_SERVICE_LEADER_QA,
+            ContactRole.COORDINATOR,
+            ContactRole.SUBGROUP_CHAIR,
+            ContactRole.LA_DIRECTOR,
+            ContactRole.LA_ASSISTANT_DIRECTOR,
+        ),
+        action_label=""
+        if informed_on
+        else "the quality assurance service leader to inform the National Panel, Ofsted and DfE, with "
+        "the reviewer’s name",
+        due_date=None if informed_on or inform is None else inform.due_date,
+    )
+    return local
+
+
+@transaction.atomic
+def local_review_record_informed(*, referral, informed_on: date, by, now=None):
+    """Record the date the Panel, Ofsted and DfE were told of the local review. Meets that deadline."""
+
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_record(
+        case,
+        by,
+        allowed=S.local_review_states,
+        what="record when the Panel, Ofsted and DfE were informed",
+    )
+    local = LocalReview.objects.select_for_update().get(referral=case)
+    problems: dict = {}
+    date_problems(
+        problems,
+        "informed_on",
+        informed_on,
+        today=timezone.localdate(now),
+        what="date the Panel, Ofsted and DfE were informed",
+        not_before=local.decided_on,
+        not_before_label="the date of the decision to hold a local review",
+    )
+    raise_problems(problems)
+    if local.informed_on == informed_on:
+        return local
+    local.informed_on = informed_on
+    local.save(update_fields=["informed_on"])
+    audit_record(
+        actor=by,
+        action=AuditAction.PANEL_OFSTED_DFE_INFORMED,
+        obj=case,
+        summary=f"National Panel, Ofsted and DfE informed of the local review on {long_date(informed_on)}",
+        now=now,
+    )
+    deadline_met_on(case, "inform_panel_ofsted_dfe", informed_on, by=by, now=now)
+    return local
+
+
+@transaction.atomic
+def case_refer_to_national_review(
+    *, referral, decided_on: date, rationale: str, by, now=None
+) -> CaseTransition:
+    """Record that the National Panel leads a national review of the case (§9).
+
+    From the next-step decision, or during a local review when new information shows a
+    national review may be appropriate; the local review's open deadlines are then
+    waived. Chair or coordinator; needs the rationale.
+    """
+
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_move(case, Move.REFER_TO_NATIONAL_REVIEW, by)
+    problems: dict = {}
+    date_problems(
+        problems,
+        "decided_on",
+        decided_on,
+        today=timezone.localdate(now),
+        what="date of the decision",
+        **_after_rapid_review(case),
+    )
+    if not (rationale or "").strip():
+        problems["rationale"] = "Enter why the case goes to a national review"
+    raise_problems(problems)
+    during_local_review = case.status in (S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS)
+    row = case_move(
+        case,
+        Move.REFER_TO_NATIONAL_REVIEW,
+        by=by,
+        now=now,
+        reason=rationale.strip(),
+        details={
+            "decided_on": decided_on.isoformat(),
+            "during_local_review": during_local_review,
+            "recommended": _recommended(case) == NextStep.NATIONAL_REVIEW,
+        },
+    )
+    if during_local_review:
+        deadlines_waive_open(
+            case,
+            ["inform_panel_ofsted_dfe", "complete_local_review"],
+            reason="The National Panel leads a national review instead of the local review",
+            by=by,
+            now=now,
+        )
+    case_notify(
+        case,
+        event="national-review",
+        event_label="the National Panel will lead a national review",
+        now=now,
+        contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
+    )
+    return row
+
+
+@transaction.atomic
+def case_decide_no_further_review(
+    *, referral, decided_on: date, rationale: str, by, now=None
+) -> CaseTransition:
+    """Record that, after the rapid review, there will be no local or national review."""
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_move(case, Move.DECIDE_NO_FURTHER_REVIEW, by)
+    problems: dict = {}
+    date_problems(
+        problems,
+        "decided_on",
+        decided_on,
+        today=timezone.localdate(now),
+        what="date of the decision",
+        **_after_rapid_review(case),
+    )
+    if not (rationale or "").strip():
+        problems["rationale"] = "Enter why there will be no further review"
+    raise_problems(problems)
+    row = case_move(
+        case,
+        Move.DECIDE_NO_FURTHER_REVIEW,
+        by=by,
+        now=now,
+        reason=rationale.strip(),
+        details={"decided_on": decided_on.isoformat()},
+    )
+    case_notify(case, event="no-further-review", event_label="there will be no further review", now=now)
+    return row

@@ -1,0 +1,238 @@
+"""Publishing the final report, or only the improvements to be made (§11), after it
+has gone to the National Panel and the Secretary of State."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cspr.audit.models import AuditAction
+from cspr.audit.services import audit_record
+from cspr.dates import long_date
+from cspr.notifications.models import ContactRole
+from deadlines.services import deadline_open, deadline_reanchor
+from referrals.lifecycle.kernel import (
+    CaseActionError,
+    case_check_move,
+    case_check_record,
+    case_lock,
+    case_move,
+    date_problems,
+    raise_problems,
+)
+from referrals.lifecycle.moves import Move
+from referrals.lifecycle.states import CaseStatus
+from referrals.services import case_notify, deadline_met_on, leads_notify
+
+from ..models import (
+    FinalReport,
+    Publication,
+    Recommendation,
+)
+
+S = CaseStatus
+
+
+@transaction.atomic
+def publication_plan(*, referral, planned_on: date, by, now=None) -> Publication:
+    """Plan the publication date; opens "send the final report to the Panel and the
+    Secretary of State" 7 working days before it and tells the QA lead and coordinator.
+
+    The date can change until the report has been sent; the deadline follows it. It may
+    be in the past, so a publication already under way can be recorded after the event.
+    """
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_record(case, by, allowed=(S.FINAL_REPORT_RECEIVED,), what="plan the publication")
+    publication = Publication.objects.select_for_update().filter(referral=case).first()
+    if planned_on is None:
+        raise CaseActionError("Enter the planned publication date", field="planned_on")
+    first_report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
+    if first_report is not None and planned_on < first_report.received_on:
+        raise CaseActionError(
+            "The planned publication date must be on or after the date the final report was received "
+            f"({long_date(first_report.received_on)})",
+            field="planned_on",
+        )
+    if publication is not None and publication.sent_to_panel_sos_on:
+        raise CaseActionError(
+            "The final report has already been sent to the Panel and the Secretary of State for this "
+            "publication date; record the publication when it happens",
+            field="planned_on",
+        )
+    if publication is not None and publication.planned_on == planned_on:
+        return publication
+    if publication is None:
+        publication = Publication.objects.create(referral=case, planned_on=planned_on)
+    else:
+        publication.planned_on = planned_on
+        publication.save(update_fields=["planned_on"])
+    audit_record(
+        actor=by,
+        action=AuditAction.PUBLICATION_PLANNED,
+        obj=case,
+        summary=f"Publication planned for {long_date(planned_on)}",
+        now=now,
+    )
+    deadline = _open_or_move_send_deadline(case, planned_on, by=by, now=now)
+    case_notify(
+        case,
+        event="publication-planned",
+        event_label=f"publication planned for {long_date(planned_on)}",
+        now=now,
+        contact_roles=(ContactRole.LA_SERVICE_LEADER_QA, ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR),
+        referrer=False,
+        action_label="send the final report to the National Panel and the Secretary of State",
+        due_date=deadline.due_date if deadline else None,
+        key_suffix=f":{planned_on.isoformat()}",
+    )
+    return publication
+
+
+def _open_or_move_send_deadline(case, planned_on: date, *, by, now):
+    """Open the 'send the final report 7 working days before publication' deadline, or
+    count it again from a new planned date (audited by the deadlines service)."""
+
+    deadline = deadline_open(
+        referral=case, rule_code="final_report_to_panel_sos", anchor=planned_on, by=by, now=now
+    )
+    if deadline is not None and deadline_reanchor(
+        referral=case, rule_code="final_report_to_panel_sos", anchor=planned_on, by=by, now=now
+    ):
+        deadline.refresh_from_db()
+    return deadline
+
+
+@transaction.atomic
+def final_report_send(*, referral, sent_on: date, by, now=None) -> Publication:
+    """Record the date the final report went to the National Panel and the Secretary of State."""
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_record(
+        case,
+        by,
+        allowed=(S.FINAL_REPORT_RECEIVED,),
+        what="record that the final report was sent to the Panel and the Secretary of State",
+    )
+    publication = Publication.objects.select_for_update().filter(referral=case).first()
+    if publication is None:
+        raise CaseActionError("Plan the publication date first")
+    report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
+    problems: dict = {}
+    date_problems(
+        problems,
+        "sent_on",
+        sent_on,
+        today=timezone.localdate(now),
+        what="date the report was sent",
+        not_before=report.received_on if report else None,
+        not_before_label="the date the final report was received",
+    )
+    raise_problems(problems)
+    if publication.sent_to_panel_sos_on == sent_on:
+        return publication
+    publication.sent_to_panel_sos_on = sent_on
+    publication.save(update_fields=["sent_to_panel_sos_on"])
+    audit_record(
+        actor=by,
+        action=AuditAction.FINAL_REPORT_SENT,
+        obj=case,
+        summary=f"Final report sent to the National Panel and the Secretary of State on {long_date(sent_on)}",
+        now=now,
+    )
+    deadline_met_on(case, "final_report_to_panel_sos", sent_on, by=by, now=now)
+    return publication
+
+
+@transaction.atomic
+def case_publish(
+    *,
+    referral,
+    full_report: bool,
+    published_on: date,
+    where_published: str,
+    not_published_rationale: str = "",
+    improvements_summary: str = "",
+    by,
+    now=None,
+):
+    """Record the publication: the full report, or only the improvements with the reason.
+
+    Needs the publication planned and the final report sent to the National Panel and
+    the Secretary of State first (Working Together: at least 7 working days before).
+    """
+
+    now = now or timezone.now()
+    case = case_lock(referral)
+    move = Move.PUBLISH_REPORT if full_report else Move.PUBLISH_IMPROVEMENTS_ONLY
+    case_check_move(case, move, by)
+    publication = Publication.objects.select_for_update().filter(referral=case).first()
+    if publication is None or publication.sent_to_panel_sos_on is None:
+        raise CaseActionError(
+            "Record when the final report was sent to the National Panel and the Secretary of State "
+            "before recording the publication"
+        )
+    problems: dict = {}
+    date_problems(
+        problems,
+        "published_on",
+        published_on,
+        today=timezone.localdate(now),
+        what="date of publication",
+        not_before=publication.sent_to_panel_sos_on,
+        not_before_label="the date the report was sent to the Panel and the Secretary of State",
+    )
+    if not (where_published or "").strip():
+        problems["where_published"] = "Enter where it was published"
+    if not full_report:
+        if not (not_published_rationale or "").strip():
+            problems["not_published_rationale"] = "Enter why the full report is not being published"
+        if not (improvements_summary or "").strip():
+            problems["improvements_summary"] = "Enter what was published about the improvements to be made"
+    raise_problems(problems)
+    publication.full_report_published = full_report
+    publication.published_on = published_on
+    publication.where_published = where_published.strip()
+    publication.not_published_rationale = "" if full_report else not_published_rationale.strip()
+    publication.improvements_summary = "" if full_report else improvements_summary.strip()
+    publication.save()
+    row = case_move(
+        case,
+        move,
+        by=by,
+        now=now,
+        reason=publication.not_published_rationale,
+        details={"published_on": published_on.isoformat(), "full_report": full_report},
+    )
+
+    agencies = {a for r in Recommendation.objects.filter(referral=case) for a in r.agencies.all()}
+    published = (
+        "the final report has been published" if full_report else "the improvements have been published"
+    )
+    case_notify(
+        case,
+        event="published",
+        event_label=published,
+        now=now,
+        contact_roles=(
+            ContactRole.COORDINATOR,
+            ContactRole.SUBGROUP_CHAIR,
+            ContactRole.LA_DIRECTOR,
+            ContactRole.LA_ASSISTANT_DIRECTOR,
+        ),
+    )
+    # Agencies with recommendations keep reporting progress after publication.
+    leads_notify(
+        case,
+        agencies=agencies,
+        event="published",
+        event_label=published,
+        now=now,
+        action_label="record your agency’s progress on its recommendations until each is done",
+        template="case_recommendation",
+        link_path=reverse("rapidreview:recommendations"),
+    )
+    return row

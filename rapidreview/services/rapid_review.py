@@ -1,0 +1,225 @@
+"""The rapid review (procedure §9): started within 5 working days of the decision to
+hold it, completed within 15, then sent to the National Panel."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.notifications.models import ContactRole
+from deadlines.services import deadline_open
+from referrals.lifecycle.kernel import (
+    case_check_move,
+    case_lock,
+    case_move,
+    date_problems,
+    raise_problems,
+)
+from referrals.lifecycle.moves import Move
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import SubgroupDecision
+from referrals.services import case_notify, deadline_met_on, leads_notify
+
+from ..models import (
+    NextStep,
+    RapidReview,
+)
+
+S = CaseStatus
+
+
+@transaction.atomic
+def case_start_rapid_review(*, referral, started_on: date, organisations, by, now=None):
+    """Start the rapid review the subgroup agreed to hold.
+
+    Chair or coordinator. Writes the RapidReview; meets "start the rapid review" and
+    opens "complete the rapid review" from the start date; tells the organisations'
+    safeguarding leads, the coordinator, the chair and the referrer.
+    """
+
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_move(case, Move.START_RAPID_REVIEW, by)
+    organisations = list(organisations)
+    decision = SubgroupDecision.objects.filter(referral=case).first()
+    problems: dict = {}
+    date_problems(
+        problems,
+        "started_on",
+        started_on,
+        today=timezone.localdate(now),
+        what="date the rapid review started",
+        not_before=decision.decided_on if decision else None,
+        not_before_label="the date of the decision to hold it",
+    )
+    if not organisations:
+        problems["organisations"] = "Select the organisations taking part in the rapid review"
+    raise_problems(problems)
+    review = RapidReview.objects.create(referral=case, started_on=started_on, started_by=by)
+    review.organisations.set(organisations)
+    case_move(
+        case,
+        Move.START_RAPID_REVIEW,
+        by=by,
+        now=now,
+        details={"started_on": started_on.isoformat(), "organisations": [o.pk for o in organisations]},
+    )
+    deadline_met_on(case, "rapid_review_start", started_on, by=by, now=now)
+    deadline = deadline_open(
+        referral=case, rule_code="rapid_review_complete", anchor=started_on, by=by, now=now
+    )
+    case_notify(
+        case,
+        event="rapid-review-started",
+        event_label="the rapid review has started",
+        now=now,
+        action_label="gather the organisations’ contributions and complete the rapid review",
+        due_date=deadline.due_date if deadline else None,
+    )
+    leads_notify(
+        case,
+        agencies=organisations,
+        event="rapid-review-started",
+        event_label="the rapid review has started",
+        now=now,
+        action_label="give your agency’s contribution to the rapid review, which must be completed",
+        due_date=deadline.due_date if deadline else None,
+    )
+    return review
+
+
+def findings_problems(*, started_on: date | None, today: date, **findings) -> dict:
+    problems: dict = {}
+    required = {
+        "facts_gathered": "Enter the facts gathered",
+        "improvements_identified": "Enter the improvements identified, or say that none were",
+        "learning_shared": "Enter how learning was shared with agencies",
+        "recommendation_rationale": "The recommendation needs a rationale",
+    }
+    for field, message in required.items():
+        if not (findings.get(field) or "").strip():
+            problems[field] = message
+    if findings.get("immediate_action_needed") is None:
+        problems["immediate_action_needed"] = (
+            "Select yes if immediate action was needed for children’s safety"
+        )
+    elif findings["immediate_action_needed"] and not (findings.get("immediate_action_taken") or "").strip():
+        problems["immediate_action_taken"] = "Enter what was done for children’s safety"
+
+    if findings.get("recommendation") not in NextStep.values:
+        problems["recommendation"] = "Select the recommended next step"
+    date_problems(
+        problems,
+        "completed_on",
+        findings.get("completed_on"),
+        today=today,
+        what="date the rapid review was completed",
+        not_before=started_on,
+        not_before_label="the date it started",
+    )
+    return problems
+
+
+@transaction.atomic
+def case_complete_rapid_review(
+    *,
+    referral,
+    completed_on: date,
+    facts_gathered: str,
+    immediate_action_needed: bool | None,
+    immediate_action_taken: str,
+    improvements_identified: str,
+    learning_shared: str,
+    recommendation: str,
+    recommendation_rationale: str,
+    by,
+    now=None,
+):
+    """Record the rapid review's four aims and its recommendation, and complete it.
+
+    Chair or coordinator. Meets "complete the rapid review", opens "send to the National
+    Panel" from the completion date; tells the coordinator, chair, QA lead and referrer.
+    """
+
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_move(case, Move.COMPLETE_RAPID_REVIEW, by)
+    review = RapidReview.objects.select_for_update().get(referral=case)
+    findings = {
+        "facts_gathered": facts_gathered,
+        "immediate_action_needed": immediate_action_needed,
+        "immediate_action_taken": immediate_action_taken if immediate_action_needed else "",
+        "improvements_identified": improvements_identified,
+        "learning_shared": learning_shared,
+        "recommendation": recommendation,
+        "recommendation_rationale": recommendation_rationale,
+        "completed_on": completed_on,
+    }
+    raise_problems(findings_problems(started_on=review.started_on, today=timezone.localdate(now), **findings))
+    for field, value in findings.items():
+        setattr(review, field, value.strip() if isinstance(value, str) else value)
+    review.completed_by = by
+    review.save()
+    case_move(
+        case,
+        Move.COMPLETE_RAPID_REVIEW,
+        by=by,
+        now=now,
+        reason=review.recommendation_rationale,
+        details={
+            "completed_on": completed_on.isoformat(),
+            "recommendation": recommendation,
+            "immediate_action_needed": immediate_action_needed,
+        },
+    )
+    deadline_met_on(case, "rapid_review_complete", completed_on, by=by, now=now)
+    deadline = deadline_open(
+        referral=case, rule_code="send_rapid_review_to_panel", anchor=completed_on, by=by, now=now
+    )
+    case_notify(
+        case,
+        event="rapid-review-completed",
+        event_label="the rapid review has been completed",
+        now=now,
+        contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
+        action_label="send the rapid review and the decision on a local or national review to the "
+        "National Panel",
+        due_date=deadline.due_date if deadline else None,
+    )
+    return review
+
+
+@transaction.atomic
+def case_send_to_panel(*, referral, sent_on: date, by, now=None):
+    """Record that the rapid review went to the National Panel. Meets that deadline."""
+
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_move(case, Move.SEND_TO_PANEL, by)
+    review = RapidReview.objects.select_for_update().get(referral=case)
+    problems: dict = {}
+    date_problems(
+        problems,
+        "sent_on",
+        sent_on,
+        today=timezone.localdate(now),
+        what="date the rapid review was sent to the National Panel",
+        not_before=review.completed_on,
+        not_before_label="the date it was completed",
+    )
+    raise_problems(problems)
+    review.sent_to_panel_on = sent_on
+    review.sent_by = by
+    review.save(update_fields=["sent_to_panel_on", "sent_by"])
+    row = case_move(case, Move.SEND_TO_PANEL, by=by, now=now, details={"sent_on": sent_on.isoformat()})
+    deadline_met_on(case, "send_rapid_review_to_panel", sent_on, by=by, now=now)
+    case_notify(
+        case,
+        event="sent-to-panel",
+        event_label="the rapid review has been sent to the National Panel",
+        now=now,
+        contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
+    )
+    return row

@@ -1,0 +1,201 @@
+"""The subgroup decision on a submitted referral (procedure §6, §7, §9), and when it was
+communicated to the family and the referrer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.audit.models import AuditAction
+from cspr.audit.services import audit_record
+from cspr.notifications.models import ContactRole
+from deadlines.services import deadline_open
+from referrals.lifecycle.kernel import (
+    CaseActionError,
+    case_check_move,
+    case_check_record,
+    case_lock,
+    case_move,
+    date_problems,
+    raise_problems,
+)
+from referrals.lifecycle.moves import Move
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import Referral, SubgroupDecision
+
+from .case_deadlines import deadline_met_on
+from .notify import case_notify, leads_notify
+
+DECISION_TRANSITIONS = {
+    SubgroupDecision.Outcome.RAPID_REVIEW: Move.DECIDE_RAPID_REVIEW,
+    SubgroupDecision.Outcome.NO_REVIEW: Move.DECIDE_NO_REVIEW,
+    SubgroupDecision.Outcome.SINGLE_AGENCY_REVIEW: Move.DECIDE_OTHER_LEARNING_REVIEW,
+    SubgroupDecision.Outcome.MULTI_AGENCY_REVIEW: Move.DECIDE_OTHER_LEARNING_REVIEW,
+}
+CRITERIA_FIELDS = [name for name, _label in SubgroupDecision.CRITERIA + SubgroupDecision.CIRCUMSTANCES]
+
+
+def decision_problems(decision: SubgroupDecision, organisations, *, case: Referral, today: date) -> dict:
+    problems: dict = {}
+    if decision.outcome not in DECISION_TRANSITIONS:
+        problems["outcome"] = "Select the subgroup’s decision"
+    for name, label in SubgroupDecision.CRITERIA + SubgroupDecision.CIRCUMSTANCES:
+        if getattr(decision, name) is None:
+            problems[name] = f"Select yes or no for ‘{label}’"
+    if not (decision.rationale or "").strip():
+        problems["rationale"] = "The decision needs a rationale"
+    submitted_on = timezone.localdate(case.submitted_at) if case.submitted_at else None
+    date_problems(
+        problems,
+        "decided_on",
+        decision.decided_on,
+        today=today,
+        what="date of the decision",
+        not_before=submitted_on,
+        not_before_label="the date the referral was submitted",
+    )
+    if decision.outcome == SubgroupDecision.Outcome.RAPID_REVIEW and not list(organisations):
+        problems["organisations"] = "Select the organisations taking part in the rapid review"
+    for field, what in (
+        ("family_informed_on", "date the decision was communicated to the family"),
+        ("referrer_informed_on", "date the decision was communicated to the referrer"),
+    ):
+        date_problems(
+            problems,
+            field,
+            getattr(decision, field),
+            today=today,
+            what=what,
+            required=False,
+            not_before=decision.decided_on,
+            not_before_label="the date of the decision",
+        )
+    return problems
+
+
+@transaction.atomic
+def case_decide(*, referral, decision: SubgroupDecision, organisations=(), by, now=None) -> SubgroupDecision:
+    """Record the subgroup decision on a submitted referral and move the case to its outcome.
+
+    `decision` is an unsaved SubgroupDecision holding the answers. The chair only. Writes
+    the decision, a transition row and an audit event; meets the "subgroup decision"
+    deadline and, for a rapid review, opens "start the rapid review" from the decision
+    date; tells the coordinator, the chair's and QA lead's contacts, the referrer and, for
+    a rapid review, the safeguarding leads of the organisations taking part.
+    """
+    now = now or timezone.now()
+    case = case_lock(referral)
+    organisations = list(organisations)
+    move = DECISION_TRANSITIONS.get(decision.outcome, Move.DECIDE_RAPID_REVIEW)
+    case_check_move(case, move, by)
+    raise_problems(decision_problems(decision, organisations, case=case, today=timezone.localdate(now)))
+    decision.referral = case
+    decision.rationale = decision.rationale.strip()
+    decision.recorded_by = by
+    decision.recorded_at = now
+    decision.save()
+    if decision.outcome == SubgroupDecision.Outcome.RAPID_REVIEW:
+        decision.organisations.set(organisations)
+    else:
+        organisations = []
+    case_move(
+        case,
+        move,
+        by=by,
+        now=now,
+        reason=decision.rationale,
+        details={
+            "outcome": decision.outcome,
+            "decided_on": decision.decided_on.isoformat(),
+            "organisations": [org.pk for org in organisations],
+            "criteria": {field: getattr(decision, field) for field in CRITERIA_FIELDS},
+        },
+        summary=f"Subgroup decision recorded: {decision.get_outcome_display()} "
+        f"(decided {decision.decided_on.isoformat()})",
+    )
+    deadline_met_on(case, "subgroup_decision", decision.decided_on, by=by, now=now)
+    due = None
+    if decision.outcome == SubgroupDecision.Outcome.RAPID_REVIEW:
+        deadline = deadline_open(
+            referral=case, rule_code="rapid_review_start", anchor=decision.decided_on, by=by, now=now
+        )
+        due = deadline.due_date if deadline else None
+    case_notify(
+        case,
+        event="case-decided",
+        event_label=f"subgroup decision: {decision.get_outcome_display().lower()}",
+        now=now,
+        contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
+        action_label="start the rapid review" if due else "",
+        due_date=due,
+    )
+    leads_notify(
+        case,
+        agencies=organisations,
+        event="case-decided",
+        event_label="the subgroup will hold a rapid review",
+        now=now,
+        action_label="be ready to give your agency’s information to the rapid review, which starts",
+        due_date=due,
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_record_communication(
+    *, referral, family_informed_on: date | None, referrer_informed_on: date | None, by, now=None
+) -> SubgroupDecision:
+    """Record when the decision was communicated to the family and to the referrer.
+
+    A date already recorded stays unless a new one is given. The chair or coordinator.
+    """
+    now = now or timezone.now()
+    case = case_lock(referral)
+    decision = SubgroupDecision.objects.select_for_update().filter(referral=case).first()
+    if decision is None:
+        raise CaseActionError("There is no subgroup decision to communicate yet")
+    case_check_record(
+        case,
+        by,
+        allowed=CaseStatus.after_decision_states,
+        what="record when the decision was communicated",
+    )
+    if family_informed_on is None and referrer_informed_on is None:
+        raise CaseActionError("Enter at least one date", field="family_informed_on")
+    problems: dict = {}
+    today = timezone.localdate(now)
+    for field, day, what in (
+        ("family_informed_on", family_informed_on, "date the decision was communicated to the family"),
+        ("referrer_informed_on", referrer_informed_on, "date the decision was communicated to the referrer"),
+    ):
+        date_problems(
+            problems,
+            field,
+            day,
+            today=today,
+            what=what,
+            required=False,
+            not_before=decision.decided_on,
+            not_before_label="the date of the decision",
+        )
+    raise_problems(problems)
+    changed = []
+    for field, day in (
+        ("family_informed_on", family_informed_on),
+        ("referrer_informed_on", referrer_informed_on),
+    ):
+        if day is not None and getattr(decision, field) != day:
+            setattr(decision, field, day)
+            changed.append(field)
+    if changed:
+        decision.save(update_fields=changed)
+        audit_record(
+            actor=by,
+            action=AuditAction.DECISION_COMMUNICATED,
+            obj=case,
+            summary="Recorded when the decision was communicated: " + ", ".join(changed),
+            now=now,
+        )
+    return decision

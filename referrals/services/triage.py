@@ -1,0 +1,95 @@
+"""Before the decision: withdrawing a submitted referral, and linking it to the case it
+duplicates."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.audit.models import AuditAction
+from cspr.audit.services import audit_record
+from deadlines.models import Deadline
+from deadlines.services import deadlines_close_for_duplicate
+from referrals.lifecycle.kernel import CaseActionError, case_check_move, case_lock, case_move
+from referrals.lifecycle.moves import Move
+from referrals.lifecycle.states import CaseStatus
+from referrals.models import CaseTransition, Referral
+
+from .case_deadlines import deadlines_waive_open
+from .notify import case_notify
+
+
+@transaction.atomic
+def case_withdraw(*, referral, reason: str, by, now=None) -> CaseTransition:
+    """Withdraw a submitted referral before the decision (for example, at the referrer's request).
+
+    Chair or coordinator. Needs a reason. Waives the case's open deadlines; tells the
+    referrer, the coordinator and the chair.
+    """
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_move(case, Move.WITHDRAW, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseActionError("Enter why the referral is being withdrawn", field="reason")
+    row = case_move(case, Move.WITHDRAW, by=by, now=now, reason=reason)
+    open_codes = Deadline.objects.filter(referral=case, status=Deadline.Status.OPEN).values_list(
+        "rule__code", flat=True
+    )
+    deadlines_waive_open(case, list(open_codes), reason="The referral was withdrawn", by=by, now=now)
+    case_notify(case, event="case-withdrawn", event_label="the referral has been withdrawn", now=now)
+    return row
+
+
+@transaction.atomic
+def case_link_as_duplicate(*, referral, duplicate_of, reason: str = "", by, now=None) -> CaseTransition:
+    """Link a submitted referral to the existing case about the same incident.
+
+    Chair or coordinator. The referral's deadlines close as "duplicate"; the other case
+    carries on and both case pages show the link. Both are locked, lower id first, so
+    two links made at once cannot deadlock.
+    """
+    now = now or timezone.now()
+    if duplicate_of is None:
+        raise CaseActionError(
+            "Enter the reference of the case this referral duplicates", field="duplicate_of"
+        )
+    first, second = sorted([referral.pk, duplicate_of.pk])
+    locked = {pk: case_lock(Referral(pk=pk)) for pk in dict.fromkeys([first, second])}
+    case, primary = locked[referral.pk], locked[duplicate_of.pk]
+    case_check_move(case, Move.LINK_AS_DUPLICATE, by)
+    if primary.pk == case.pk:
+        raise CaseActionError("A referral cannot be a duplicate of itself", field="duplicate_of")
+    if primary.status in CaseStatus.inactive_states:
+        raise CaseActionError(
+            f"{primary.reference or 'That referral'} cannot be the main case: its status is "
+            f"“{primary.get_status_display()}”",
+            field="duplicate_of",
+        )
+    case.duplicate_of = primary
+    reason = (reason or "").strip()
+    row = case_move(
+        case,
+        Move.LINK_AS_DUPLICATE,
+        by=by,
+        now=now,
+        reason=reason,
+        details={"duplicate_of": primary.pk, "duplicate_of_reference": primary.reference},
+        also_save=("duplicate_of",),
+        summary=f"Linked as a duplicate of {primary.reference}",
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.DUPLICATE_LINKED,
+        obj=primary,
+        summary=f"{case.reference} linked to this case as a duplicate",
+        now=now,
+    )
+    deadlines_close_for_duplicate(referral=case, by=by, now=now)
+    case_notify(
+        case,
+        event="case-duplicate",
+        event_label=f"linked to case {primary.reference} as a duplicate referral",
+        now=now,
+    )
+    return row
