@@ -1,13 +1,15 @@
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
+from django.utils import timezone
 
 from cspr.accounts.models import Agency
 from cspr.accounts.roles import Role
-from cspr.forms import date_field, form_helper
+from cspr.forms import add_problems, date_field, form_helper
 from cspr.notifications.models import ContactRole
 from referrals.lifecycle.states import CaseStatus
 
 from .models import DeadlineRule, StatutoryNotification
+from .services import notification_problems, waive_problems
 
 
 class DashboardFilterForm(forms.Form):
@@ -51,7 +53,7 @@ class WaiveForm(forms.Form):
         "or family’s names.",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        error_messages={"required": "Enter why the deadline is being waived"},
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -60,6 +62,11 @@ class WaiveForm(forms.Form):
             Field.textarea("reason", rows=4),
             Button("submit", "Waive deadline", css_class="govuk-button--warning"),
         )
+
+    def clean(self):
+        data = super().clean()
+        add_problems(self, waive_problems(reason=data.get("reason", "")))
+        return data
 
 
 class StatutoryNotificationForm(forms.Form):
@@ -84,9 +91,11 @@ class StatutoryNotificationForm(forms.Form):
         StatutoryNotification.Kind.SOS_OFSTED: "When were the Secretary of State and Ofsted told?",
     }
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.referral = referral
+        self.fields["notified_on"].required = False
         self.fields["notified_on"].label = self.QUESTIONS[kind]
         if kind == StatutoryNotification.Kind.PARTNERS:
             self.fields["note"].label = "Who was told, and how (optional)"
@@ -94,15 +103,23 @@ class StatutoryNotificationForm(forms.Form):
             self.fields["note"].help_text = "Do not include the child’s or family’s names."
         fields = [Field("notified_on", context={"fieldset": True, "legend_size": Size.MEDIUM})]
         if kind == StatutoryNotification.Kind.NATIONAL_PANEL:
-            self.fields["reference"].required = True
-            self.fields["reference"].error_messages["required"] = (
-                "Enter the National Panel’s notification reference"
-            )
             fields.append(Field.text("reference", field_width=20))
         else:
             del self.fields["reference"]
         fields.append(Field.text("note"))
         self.helper = form_helper(*fields, Button("submit", "Save"))
+
+    def clean(self):
+        data = super().clean()
+        problems = notification_problems(
+            self.referral,
+            kind=self.kind,
+            notified_on=data.get("notified_on"),
+            reference=data.get("reference", ""),
+            today=timezone.localdate(),
+        )
+        add_problems(self, problems)
+        return data
 
 
 class FeedTokenForm(forms.Form):

@@ -217,7 +217,7 @@ def record_notification(request, referral_pk, kind):
     if kind == StatutoryNotification.Kind.SOS_OFSTED and not referral.looked_after_death:
         raise Http404
     existing = StatutoryNotification.objects.filter(referral=referral, kind=kind).first()
-    form = StatutoryNotificationForm(request.POST or None, kind=kind)
+    form = StatutoryNotificationForm(request.POST or None, kind=kind, referral=referral)
     if request.method == "POST" and form.is_valid():
         try:
             services.statutory_notification_record(

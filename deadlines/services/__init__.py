@@ -11,6 +11,8 @@ from .deadlines import (
     deadline_waive,
     deadlines_close_for_duplicate,
     deadlines_open_for_referral,
+    raise_first,
+    waive_problems,
 )
 from .feeds import calendar_feed_token_create, calendar_feed_token_revoke, calendar_feed_token_used
 from .moving import (
@@ -21,7 +23,7 @@ from .moving import (
     deadline_rule_save,
     deadlines_reanchor_from,
 )
-from .notifications import NOTIFICATION_LABELS, statutory_notification_record
+from .notifications import NOTIFICATION_LABELS, notification_problems, statutory_notification_record
 from .sweep import SweepSummary, deadline_stage_owed, deadline_sweep
 
 __all__ = [
@@ -46,5 +48,8 @@ __all__ = [
     "deadlines_close_for_duplicate",
     "deadlines_open_for_referral",
     "deadlines_reanchor_from",
+    "notification_problems",
+    "raise_first",
     "statutory_notification_record",
+    "waive_problems",
 ]

@@ -35,6 +35,13 @@ class DeadlineError(Exception):
         self.field = field
 
 
+def raise_first(problems: dict) -> None:
+    """Refuse with the first of these {field: message} problems, by its field."""
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DeadlineError(message, field=field)
+
+
 # --- arithmetic -----------------------------------------------------------------------
 
 
@@ -181,6 +188,10 @@ def deadline_meet(*, referral, rule_code: str, by, now=None, met_at=None) -> Dea
     return deadline
 
 
+def waive_problems(*, reason: str) -> dict:
+    return {} if (reason or "").strip() else {"reason": "Enter why the deadline is being waived"}
+
+
 @transaction.atomic
 def deadline_waive(*, deadline, by, reason: str, now=None) -> Deadline:
     """Close an open deadline as waived, with the reason. Coordinator or chair only.
@@ -192,8 +203,7 @@ def deadline_waive(*, deadline, by, reason: str, now=None) -> Deadline:
     reason = (reason or "").strip()
     if not can_waive(by):
         raise DeadlineError(can_waive.refusal)
-    if not reason:
-        raise DeadlineError("Enter why the deadline is being waived", field="reason")
+    raise_first(waive_problems(reason=reason))
     deadline = Deadline.objects.select_for_update().select_related("rule").get(pk=deadline.pk)
     if deadline.status == Deadline.Status.WAIVED and deadline.waived_reason == reason:
         return deadline

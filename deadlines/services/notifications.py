@@ -15,13 +15,31 @@ from referrals.lifecycle.states import CaseStatus
 from .. import calendar
 from ..models import StatutoryNotification
 from ..permissions import can_record_notifications
-from .deadlines import DeadlineError, _lock_referral, deadline_meet
+from .deadlines import DeadlineError, _lock_referral, deadline_meet, raise_first
 
 NOTIFICATION_LABELS = {
     StatutoryNotification.Kind.NATIONAL_PANEL: "the National Panel notification",
     StatutoryNotification.Kind.PARTNERS: "the report to the safeguarding partners",
     StatutoryNotification.Kind.SOS_OFSTED: "the notification to the Secretary of State and Ofsted",
 }
+
+
+def notification_problems(
+    referral, *, kind: str, notified_on: date | None, reference: str, today: date
+) -> dict:
+    """What is wrong with a notification's details: the Panel's reference, and the date
+    (not in the future, not before the incident)."""
+    problems: dict = {}
+    if kind == StatutoryNotification.Kind.NATIONAL_PANEL and not (reference or "").strip():
+        problems["reference"] = "Enter the National Panel’s notification reference"
+    if notified_on is None:
+        problems["notified_on"] = "Enter the date"
+    elif notified_on > today:
+        problems["notified_on"] = "The date must be today or in the past"
+    elif referral.incident_date and notified_on < referral.incident_date:
+        incident = calendar.format_day(referral.incident_date)
+        problems["notified_on"] = f"The date must be on or after the date of the incident ({incident})"
+    return problems
 
 
 @transaction.atomic
@@ -46,16 +64,11 @@ def statutory_notification_record(
         raise DeadlineError(
             "The Secretary of State and Ofsted are notified only of the death of a looked-after child"
         )
-    if kind == StatutoryNotification.Kind.NATIONAL_PANEL and not reference:
-        raise DeadlineError("Enter the National Panel’s notification reference", field="reference")
-    if notified_on > calendar.london_date(now):
-        raise DeadlineError("The date must be today or in the past", field="notified_on")
-    if referral.incident_date and notified_on < referral.incident_date:
-        raise DeadlineError(
-            "The date must be on or after the date of the incident "
-            f"({calendar.format_day(referral.incident_date)})",
-            field="notified_on",
+    raise_first(
+        notification_problems(
+            referral, kind=kind, notified_on=notified_on, reference=reference, today=calendar.london_date(now)
         )
+    )
     existing = StatutoryNotification.objects.filter(referral=referral, kind=kind).first()
     if existing is not None:
         if (existing.notified_on, existing.reference, existing.note) == (notified_on, reference, note):

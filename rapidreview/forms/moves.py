@@ -8,10 +8,20 @@ from crispy_forms_gds.layout import Field, Fluid
 from django import forms
 from django.utils import timezone
 
-from cspr.forms import date_field, heading, text_field, to_bool, yes_no_field
+from cspr.forms import date_field, heading, max_length_of, text_field, to_bool, yes_no_field
 from referrals.forms import CaseForm, DatedForm, agencies_field
 
-from ..models import NextStep, RapidReview
+from ..models import LocalReview, NextStep, Publication, RapidReview
+from ..services.local_review import local_start_problems
+from ..services.next_step import (
+    NATIONAL_REVIEW_RATIONALE,
+    NO_FURTHER_REVIEW_RATIONALE,
+    commission_problems,
+    informed_problems,
+    next_step_problems,
+)
+from ..services.publication import publish_problems
+from ..services.rapid_review import findings_problems, sent_to_panel_problems, start_problems
 
 # --- the rapid review -----------------------------------------------------------------
 
@@ -23,7 +33,6 @@ class RapidReviewStartForm(CaseForm):
     organisations = agencies_field(
         "Organisations taking part",
         help_text="The subgroup’s decision chose these; change them if that has changed.",
-        message="Select the organisations taking part in the rapid review",
     )
 
     def __init__(self, *args, **kwargs):
@@ -38,6 +47,14 @@ class RapidReviewStartForm(CaseForm):
 
     def layout(self):
         return [Field("started_on"), Field.checkboxes("organisations")]
+
+    def service_problems(self, data):
+        return start_problems(
+            self.case,
+            started_on=data.get("started_on"),
+            organisations=data.get("organisations"),
+            today=self.today,
+        )
 
 
 class RapidReviewCompleteForm(CaseForm):
@@ -59,42 +76,36 @@ class RapidReviewCompleteForm(CaseForm):
         "Improvements identified",
         help_text="The potential for identifying improvements to safeguard and promote the welfare "
         "of children.",
-        message="Enter the improvements identified, or say that none were",
         rows=5,
     )
     learning_shared = text_field(
         "Learning shared with agencies",
         help_text="What learning was shared, with which agencies, so that they can act on it.",
-        message="Enter how learning was shared with agencies",
         rows=4,
     )
     recommendation = forms.ChoiceField(
         label="What does the rapid review recommend as the next step?",
         choices=[],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the recommended next step"},
     )
     recommendation_rationale = text_field(
         "Rationale for the recommendation",
         help_text="Sent to the National Panel with the rapid review.",
-        message="The recommendation needs a rationale",
         rows=5,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recommendation"].choices = NextStep.choices
-        self.fields["immediate_action_needed"].required = False
         if not self.is_bound:
             self.initial.setdefault("completed_on", timezone.localdate())
 
-    def clean(self):
-        data = super().clean()
-        if data.get("immediate_action_needed") is None and "immediate_action_needed" not in self.errors:
-            self.add_error(
-                "immediate_action_needed", "Select yes if immediate action was needed for children’s safety"
-            )
-        return data
+    def service_problems(self, data):
+        review = getattr(self.case, "rapid_review", None)
+        findings = {name: data.get(name) for name in self.fields}
+        return findings_problems(
+            started_on=review.started_on if review else None, today=self.today, **findings
+        )
 
     def layout(self):
         return [
@@ -116,6 +127,10 @@ class SendToPanelForm(DatedForm):
 
     sent_on = date_field("Date the rapid review was sent to the National Panel")
 
+    def service_problems(self, data):
+        review = getattr(self.case, "rapid_review", None)
+        return sent_to_panel_problems(review, sent_on=data.get("sent_on"), today=self.today)
+
 
 # --- the next step --------------------------------------------------------------------
 
@@ -124,8 +139,10 @@ class CommissionForm(CaseForm):
     submit_label = "Commission the local review"
 
     decided_on = date_field("Date the partners decided to hold a local review")
-    reviewer_name = text_field("Reviewer’s name", message="Enter the reviewer’s name")
-    reviewer_organisation = text_field("Reviewer’s organisation", message="Enter the reviewer’s organisation")
+    reviewer_name = text_field("Reviewer’s name", max_length=max_length_of(LocalReview, "reviewer_name"))
+    reviewer_organisation = text_field(
+        "Reviewer’s organisation", max_length=max_length_of(LocalReview, "reviewer_organisation")
+    )
     rationale = text_field("Rationale", required=False, rows=4)
 
     commissioned_on = date_field("Date the reviewer was commissioned")
@@ -162,6 +179,18 @@ class CommissionForm(CaseForm):
             Field.textarea("rationale", rows=4),
         ]
 
+    def service_problems(self, data):
+        return commission_problems(
+            self.case,
+            decided_on=data.get("decided_on"),
+            reviewer_name=data.get("reviewer_name", ""),
+            reviewer_organisation=data.get("reviewer_organisation", ""),
+            commissioned_on=data.get("commissioned_on"),
+            informed_on=data.get("informed_on"),
+            rationale=data.get("rationale", ""),
+            today=self.today,
+        )
+
 
 class NationalReviewForm(CaseForm):
     submit_label = "Record the national review"
@@ -174,20 +203,26 @@ class NationalReviewForm(CaseForm):
         "Why does the case go to a national review?",
         help_text="For example, the case raises issues that are complex or of national importance, or new "
         "information has come to light during the local review.",
-        message="Enter why the case goes to a national review",
         rows=5,
     )
+    missing_rationale = NATIONAL_REVIEW_RATIONALE
+
+    def service_problems(self, data):
+        return next_step_problems(
+            self.case,
+            decided_on=data.get("decided_on"),
+            rationale=data.get("rationale", ""),
+            missing=self.missing_rationale,
+            today=self.today,
+        )
 
 
-class NoFurtherReviewForm(CaseForm):
+class NoFurtherReviewForm(NationalReviewForm):
     submit_label = "Record no further review"
 
     decided_on = date_field("Date of the decision")
-    rationale = text_field(
-        "Why will there be no further review?",
-        message="Enter why there will be no further review",
-        rows=5,
-    )
+    rationale = text_field("Why will there be no further review?", rows=5)
+    missing_rationale = NO_FURTHER_REVIEW_RATIONALE
 
 
 # --- the local review, publication, closing --------------------------------------------
@@ -202,9 +237,16 @@ class LocalReviewStartForm(DatedForm):
         help_text="How the review will look at frontline practice and at organisational structures "
         "and learning, "
         "and how practitioners and the family will be involved.",
-        message="Enter the review’s methodology",
         rows=6,
     )
+
+    def service_problems(self, data):
+        return local_start_problems(
+            getattr(self.case, "local_review", None),
+            started_on=data.get("started_on"),
+            methodology=data.get("methodology", ""),
+            today=self.today,
+        )
 
 
 class InformedForm(DatedForm):
@@ -214,6 +256,11 @@ class InformedForm(DatedForm):
         "Date the National Panel, Ofsted and DfE were informed",
         help_text="With the reviewer’s name. For example, 27 3 2026",
     )
+
+    def service_problems(self, data):
+        return informed_problems(
+            getattr(self.case, "local_review", None), informed_on=data.get("informed_on"), today=self.today
+        )
 
 
 class PublishForm(CaseForm):
@@ -233,13 +280,13 @@ class PublishForm(CaseForm):
             (False, "Only information about the improvements to be made"),
         ],
         coerce=to_bool,
+        empty_value=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what was published"},
     )
     where_published = text_field(
         "Where was it published?",
         help_text="For example, the partnership’s website address.",
-        message="Enter where it was published",
+        max_length=max_length_of(Publication, "where_published"),
     )
     not_published_rationale = text_field(
         "If only the improvements were published: why is the full report not being published?",
@@ -259,6 +306,20 @@ class PublishForm(CaseForm):
             Field("published_on"),
             Field.text("where_published"),
         ]
+
+    def service_problems(self, data):
+        publication = getattr(self.case, "publication", None)
+        if publication is None or publication.sent_to_panel_sos_on is None:
+            return {}  # the service says what must be recorded first
+        return publish_problems(
+            publication,
+            full_report=data.get("full_report"),
+            published_on=data.get("published_on"),
+            where_published=data.get("where_published", ""),
+            not_published_rationale=data.get("not_published_rationale", ""),
+            improvements_summary=data.get("improvements_summary", ""),
+            today=self.today,
+        )
 
 
 class CloseForm(CaseForm):

@@ -9,10 +9,14 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from cspr.forms import date_field, text_field
+from cspr.forms import date_field, max_length_of, text_field
 from referrals.forms import CaseForm, DatedForm, TokenForm, agencies_field
 
 from ..models import Involvement, Recommendation
+from ..services.local_review import involvement_problems
+from ..services.notes import note_problems
+from ..services.publication import plan_problems, report_sent_problems
+from ..services.recommendations import progress_problems, recommendation_problems
 from ..uploads import check_upload, max_upload_bytes
 
 
@@ -23,9 +27,11 @@ class NoteForm(TokenForm):
         "Your note",
         help_text="Your contribution to the rapid review or the case: what your agency knows, questions, "
         "learning. Only the subgroup and the coordinator can read notes.",
-        message="Enter your note",
         rows=6,
     )
+
+    def service_problems(self, data):
+        return note_problems(text=data.get("text", ""))
 
 
 class InvolvementForm(TokenForm):
@@ -35,21 +41,29 @@ class InvolvementForm(TokenForm):
         label="Whose involvement is this?",
         choices=Involvement.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether this is practitioners’ or the family’s involvement"},
     )
     who = text_field(
         "Who took part",
         help_text="Roles or relationships, for example ‘health visitor and GP’ or ‘mother’.",
-        message="Enter who took part",
+        max_length=max_length_of(Involvement, "who"),
     )
     happened_on = date_field("Date")
     method = forms.ChoiceField(
         label="How did they take part?",
         choices=Involvement.Method.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how they took part"},
     )
     details = text_field("Details (optional)", required=False, rows=3)
+
+    def service_problems(self, data):
+        return involvement_problems(
+            getattr(self.case, "local_review", None),
+            kind=data.get("kind", ""),
+            who=data.get("who", ""),
+            happened_on=data.get("happened_on"),
+            method=data.get("method", ""),
+            today=self.today,
+        )
 
     def layout(self):
         return [
@@ -100,13 +114,11 @@ class RecommendationForm(TokenForm):
         help_text="Clear about what is required of the agencies, collectively and individually, and "
         "focused on "
         "improving outcomes for children.",
-        message="Enter what the recommendation requires",
         rows=5,
     )
     agencies = agencies_field(
         "Which agencies is it for?",
         help_text="Select all that apply. Their safeguarding leads are told and record progress.",
-        message="Select the agencies the recommendation is for",
     )
     due_on = date_field(
         "Date it must be done by",
@@ -118,6 +130,14 @@ class RecommendationForm(TokenForm):
     def layout(self):
         return [Field.textarea("required_action", rows=5), Field.checkboxes("agencies"), Field("due_on")]
 
+    def service_problems(self, data):
+        return recommendation_problems(
+            self.case,
+            required_action=data.get("required_action", ""),
+            agencies=data.get("agencies"),
+            due_on=data.get("due_on"),
+        )
+
 
 class RecommendationUpdateForm(TokenForm):
     submit_label = "Save progress"
@@ -126,12 +146,10 @@ class RecommendationUpdateForm(TokenForm):
         label="Status",
         choices=Recommendation.Status.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the recommendation’s status"},
     )
     note = text_field(
         "What has been done",
         help_text="What your agency has done since the last update, and what remains.",
-        message="Enter what has been done",
         rows=5,
     )
 
@@ -143,6 +161,9 @@ class RecommendationUpdateForm(TokenForm):
 
     def layout(self):
         return [Field.radios("status", inline=True), Field.textarea("note", rows=5)]
+
+    def service_problems(self, data):
+        return progress_problems(status=data.get("status", ""), note=data.get("note", ""))
 
 
 class PublicationPlanForm(CaseForm):
@@ -161,8 +182,14 @@ class PublicationPlanForm(CaseForm):
         if publication is not None and not self.is_bound:
             self.initial.setdefault("planned_on", publication.planned_on)
 
+    def service_problems(self, data):
+        return plan_problems(self.case, planned_on=data.get("planned_on"))
+
 
 class ReportSentForm(DatedForm):
     submit_label = "Save the date"
 
     sent_on = date_field("Date the final report was sent to the National Panel and the Secretary of State")
+
+    def service_problems(self, data):
+        return report_sent_problems(self.case, sent_on=data.get("sent_on"), today=self.today)

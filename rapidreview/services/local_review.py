@@ -30,6 +30,24 @@ from ..models import (
 S = CaseStatus
 
 
+def local_start_problems(
+    local: LocalReview | None, *, started_on: date | None, methodology: str, today: date
+) -> dict:
+    problems: dict = {}
+    date_problems(
+        problems,
+        "started_on",
+        started_on,
+        today=today,
+        what="date the local review started",
+        not_before=local.commissioned_on if local else None,
+        not_before_label="the date the reviewer was commissioned",
+    )
+    if not (methodology or "").strip():
+        problems["methodology"] = "Enter the review’s methodology"
+    return problems
+
+
 @transaction.atomic
 def case_start_local_review(*, referral, started_on: date, methodology: str, by, now=None):
     """Start the commissioned local review, recording its methodology."""
@@ -38,25 +56,39 @@ def case_start_local_review(*, referral, started_on: date, methodology: str, by,
     case = case_lock(referral)
     case_check_move(case, Move.START_LOCAL_REVIEW, by)
     local = LocalReview.objects.select_for_update().get(referral=case)
-    problems: dict = {}
-    date_problems(
-        problems,
-        "started_on",
-        started_on,
-        today=timezone.localdate(now),
-        what="date the local review started",
-        not_before=local.commissioned_on,
-        not_before_label="the date the reviewer was commissioned",
+    raise_problems(
+        local_start_problems(
+            local, started_on=started_on, methodology=methodology, today=timezone.localdate(now)
+        )
     )
-    if not (methodology or "").strip():
-        problems["methodology"] = "Enter the review’s methodology"
-    raise_problems(problems)
     local.started_on = started_on
     local.methodology = methodology.strip()
     local.save(update_fields=["started_on", "methodology"])
     case_move(case, Move.START_LOCAL_REVIEW, by=by, now=now, details={"started_on": started_on.isoformat()})
     case_notify(case, event="local-review-started", event_label="the local review has started", now=now)
     return local
+
+
+def involvement_problems(
+    local: LocalReview | None, *, kind: str, who: str, happened_on: date | None, method: str, today: date
+) -> dict:
+    problems: dict = {}
+    if kind not in Involvement.Kind.values:
+        problems["kind"] = "Select whether this is practitioners’ or the family’s involvement"
+    if not (who or "").strip():
+        problems["who"] = "Enter who took part"
+    date_problems(
+        problems,
+        "happened_on",
+        happened_on,
+        today=today,
+        what="date",
+        not_before=local.commissioned_on if local else None,
+        not_before_label="the date the review was commissioned",
+    )
+    if method not in Involvement.Method.values:
+        problems["method"] = "Select how they took part"
+    return problems
 
 
 @transaction.atomic
@@ -71,23 +103,11 @@ def involvement_record(
     if existing is not None:
         return existing
     local = LocalReview.objects.get(referral=case)
-    problems: dict = {}
-    if kind not in Involvement.Kind.values:
-        problems["kind"] = "Select whether this is practitioners’ or the family’s involvement"
-    if not (who or "").strip():
-        problems["who"] = "Enter who took part"
-    date_problems(
-        problems,
-        "happened_on",
-        happened_on,
-        today=timezone.localdate(now),
-        what="date",
-        not_before=local.commissioned_on,
-        not_before_label="the date the review was commissioned",
+    raise_problems(
+        involvement_problems(
+            local, kind=kind, who=who, happened_on=happened_on, method=method, today=timezone.localdate(now)
+        )
     )
-    if method not in Involvement.Method.values:
-        problems["method"] = "Select how they took part"
-    raise_problems(problems)
     entry = Involvement.objects.create(
         referral=case,
         kind=kind,

@@ -62,32 +62,19 @@ def _differs_problem(case, chosen: str, rationale: str, problems: dict) -> None:
         )
 
 
-@transaction.atomic
-def case_commission_local_review(
+def commission_problems(
+    case,
     *,
-    referral,
-    decided_on: date,
+    decided_on: date | None,
     reviewer_name: str,
     reviewer_organisation: str,
-    commissioned_on: date,
-    informed_on: date | None = None,
-    rationale: str = "",
-    by,
-    now=None,
-):
-    """Commission a local child safeguarding practice review (LCSPR).
-
-    Chair or coordinator. Writes the LocalReview; opens "inform the Panel, Ofsted and
-    DfE, with the reviewer's name" and "complete the local review" (6 months) from the
-    decision date, meeting the first at once if the date they were informed is given;
-    tells the QA service leader (who informs them), the coordinator, chair, the LA
-    directors and the referrer.
-    """
-
-    now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.COMMISSION_LOCAL_REVIEW, by)
-    today = timezone.localdate(now)
+    commissioned_on: date | None,
+    informed_on: date | None,
+    rationale: str,
+    today: date,
+) -> dict:
+    """What is wrong with commissioning a local review: the dates in order after the
+    rapid review, the reviewer, and a reason when the rapid review recommended otherwise."""
     review = RapidReview.objects.filter(referral=case).first()
     problems: dict = {}
     date_problems(
@@ -123,7 +110,46 @@ def case_commission_local_review(
         not_before_label="the date of the decision",
     )
     _differs_problem(case, NextStep.LOCAL_REVIEW, rationale, problems)
-    raise_problems(problems)
+    return problems
+
+
+@transaction.atomic
+def case_commission_local_review(
+    *,
+    referral,
+    decided_on: date,
+    reviewer_name: str,
+    reviewer_organisation: str,
+    commissioned_on: date,
+    informed_on: date | None = None,
+    rationale: str = "",
+    by,
+    now=None,
+):
+    """Commission a local child safeguarding practice review (LCSPR).
+
+    Chair or coordinator. Writes the LocalReview; opens "inform the Panel, Ofsted and
+    DfE, with the reviewer's name" and "complete the local review" (6 months) from the
+    decision date, meeting the first at once if the date they were informed is given;
+    tells the QA service leader (who informs them), the coordinator, chair, the LA
+    directors and the referrer.
+    """
+
+    now = now or timezone.now()
+    case = case_lock(referral)
+    case_check_move(case, Move.COMMISSION_LOCAL_REVIEW, by)
+    raise_problems(
+        commission_problems(
+            case,
+            decided_on=decided_on,
+            reviewer_name=reviewer_name,
+            reviewer_organisation=reviewer_organisation,
+            commissioned_on=commissioned_on,
+            informed_on=informed_on,
+            rationale=rationale,
+            today=timezone.localdate(now),
+        )
+    )
     local = LocalReview.objects.create(
         referral=case,
         decided_on=decided_on,
@@ -172,6 +198,20 @@ def case_commission_local_review(
     return local
 
 
+def informed_problems(local: LocalReview | None, *, informed_on: date | None, today: date) -> dict:
+    problems: dict = {}
+    date_problems(
+        problems,
+        "informed_on",
+        informed_on,
+        today=today,
+        what="date the Panel, Ofsted and DfE were informed",
+        not_before=local.decided_on if local else None,
+        not_before_label="the date of the decision to hold a local review",
+    )
+    return problems
+
+
 @transaction.atomic
 def local_review_record_informed(*, referral, informed_on: date, by, now=None):
     """Record the date the Panel, Ofsted and DfE were told of the local review. Meets that deadline."""
@@ -185,17 +225,7 @@ def local_review_record_informed(*, referral, informed_on: date, by, now=None):
         what="record when the Panel, Ofsted and DfE were informed",
     )
     local = LocalReview.objects.select_for_update().get(referral=case)
-    problems: dict = {}
-    date_problems(
-        problems,
-        "informed_on",
-        informed_on,
-        today=timezone.localdate(now),
-        what="date the Panel, Ofsted and DfE were informed",
-        not_before=local.decided_on,
-        not_before_label="the date of the decision to hold a local review",
-    )
-    raise_problems(problems)
+    raise_problems(informed_problems(local, informed_on=informed_on, today=timezone.localdate(now)))
     if local.informed_on == informed_on:
         return local
     local.informed_on = informed_on
@@ -209,6 +239,28 @@ def local_review_record_informed(*, referral, informed_on: date, by, now=None):
     )
     deadline_met_on(case, "inform_panel_ofsted_dfe", informed_on, by=by, now=now)
     return local
+
+
+# Why each next step without a local review is taken, when it is missing.
+NATIONAL_REVIEW_RATIONALE = "Enter why the case goes to a national review"
+NO_FURTHER_REVIEW_RATIONALE = "Enter why there will be no further review"
+
+
+def next_step_problems(case, *, decided_on: date | None, rationale: str, missing: str, today: date) -> dict:
+    """What is wrong with a national review or no further review: its date (after the
+    rapid review was completed) and its rationale (`missing` says which is wanted)."""
+    problems: dict = {}
+    date_problems(
+        problems,
+        "decided_on",
+        decided_on,
+        today=today,
+        what="date of the decision",
+        **_after_rapid_review(case),
+    )
+    if not (rationale or "").strip():
+        problems["rationale"] = missing
+    return problems
 
 
 @transaction.atomic
@@ -225,18 +277,15 @@ def case_refer_to_national_review(
     now = now or timezone.now()
     case = case_lock(referral)
     case_check_move(case, Move.REFER_TO_NATIONAL_REVIEW, by)
-    problems: dict = {}
-    date_problems(
-        problems,
-        "decided_on",
-        decided_on,
-        today=timezone.localdate(now),
-        what="date of the decision",
-        **_after_rapid_review(case),
+    raise_problems(
+        next_step_problems(
+            case,
+            decided_on=decided_on,
+            rationale=rationale,
+            missing=NATIONAL_REVIEW_RATIONALE,
+            today=timezone.localdate(now),
+        )
     )
-    if not (rationale or "").strip():
-        problems["rationale"] = "Enter why the case goes to a national review"
-    raise_problems(problems)
     during_local_review = case.status in (S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS)
     row = case_move(
         case,
@@ -276,18 +325,15 @@ def case_decide_no_further_review(
     now = now or timezone.now()
     case = case_lock(referral)
     case_check_move(case, Move.DECIDE_NO_FURTHER_REVIEW, by)
-    problems: dict = {}
-    date_problems(
-        problems,
-        "decided_on",
-        decided_on,
-        today=timezone.localdate(now),
-        what="date of the decision",
-        **_after_rapid_review(case),
+    raise_problems(
+        next_step_problems(
+            case,
+            decided_on=decided_on,
+            rationale=rationale,
+            missing=NO_FURTHER_REVIEW_RATIONALE,
+            today=timezone.localdate(now),
+        )
     )
-    if not (rationale or "").strip():
-        problems["rationale"] = "Enter why there will be no further review"
-    raise_problems(problems)
     row = case_move(
         case,
         Move.DECIDE_NO_FURTHER_REVIEW,

@@ -10,6 +10,7 @@ from cspr.audit.services import audit_record
 from referrals.lifecycle.kernel import (
     CaseActionError,
     case_lock,
+    raise_problems,
 )
 from referrals.lifecycle.states import CaseStatus
 
@@ -19,6 +20,10 @@ from ..models import (
 from ..permissions import can_add_note
 
 S = CaseStatus
+
+
+def note_problems(*, text: str) -> dict:
+    return {} if (text or "").strip() else {"text": "Enter your note"}
 
 
 @transaction.atomic
@@ -35,8 +40,7 @@ def case_note_add(*, referral, text: str, token, by, now=None) -> CaseNote:
         return existing
     if case.status not in S.note_states:
         raise CaseActionError(f"Notes cannot be added: the case’s status is “{case.get_status_display()}”")
-    if not (text or "").strip():
-        raise CaseActionError("Enter your note", field="text")
+    raise_problems(note_problems(text=text))
     note = CaseNote.objects.create(referral=case, author=by, created_at=now, text=text.strip(), token=token)
     audit_record(actor=by, action=AuditAction.NOTE_ADDED, obj=case, summary="Note added", now=now)
     return note

@@ -36,6 +36,76 @@ from ..models import (
 S = CaseStatus
 
 
+def plan_problems(case, *, planned_on: date | None) -> dict:
+    """What is wrong with a planned publication date: missing, before the final report
+    arrived, or too late to change because the report has been sent for it."""
+    if planned_on is None:
+        return {"planned_on": "Enter the planned publication date"}
+    first_report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
+    if first_report is not None and planned_on < first_report.received_on:
+        return {
+            "planned_on": "The planned publication date must be on or after the date the final report was "
+            f"received ({long_date(first_report.received_on)})"
+        }
+    publication = Publication.objects.filter(referral=case).first()
+    if publication is not None and publication.sent_to_panel_sos_on:
+        return {
+            "planned_on": "The final report has already been sent to the Panel and the Secretary of State "
+            "for this publication date; record the publication when it happens"
+        }
+    return {}
+
+
+def report_sent_problems(case, *, sent_on: date | None, today: date) -> dict:
+    report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
+    problems: dict = {}
+    date_problems(
+        problems,
+        "sent_on",
+        sent_on,
+        today=today,
+        what="date the report was sent",
+        not_before=report.received_on if report else None,
+        not_before_label="the date the final report was received",
+    )
+    return problems
+
+
+def publish_problems(
+    publication: Publication,
+    *,
+    full_report: bool | None,
+    published_on: date | None,
+    where_published: str,
+    not_published_rationale: str,
+    improvements_summary: str,
+    today: date,
+) -> dict:
+    """What a publication needs: what was published, when (not before the report went to
+    the Panel and the Secretary of State) and where; and, when only the improvements
+    were published, why and what."""
+    problems: dict = {}
+    if full_report is None:
+        problems["full_report"] = "Select what was published"
+    date_problems(
+        problems,
+        "published_on",
+        published_on,
+        today=today,
+        what="date of publication",
+        not_before=publication.sent_to_panel_sos_on,
+        not_before_label="the date the report was sent to the Panel and the Secretary of State",
+    )
+    if not (where_published or "").strip():
+        problems["where_published"] = "Enter where it was published"
+    if full_report is False:
+        if not (not_published_rationale or "").strip():
+            problems["not_published_rationale"] = "Enter why the full report is not being published"
+        if not (improvements_summary or "").strip():
+            problems["improvements_summary"] = "Enter what was published about the improvements to be made"
+    return problems
+
+
 @transaction.atomic
 def publication_plan(*, referral, planned_on: date, by, now=None) -> Publication:
     """Plan the publication date; opens "send the final report to the Panel and the
@@ -48,21 +118,7 @@ def publication_plan(*, referral, planned_on: date, by, now=None) -> Publication
     case = case_lock(referral)
     case_check_record(case, by, allowed=(S.FINAL_REPORT_RECEIVED,), what="plan the publication")
     publication = Publication.objects.select_for_update().filter(referral=case).first()
-    if planned_on is None:
-        raise CaseActionError("Enter the planned publication date", field="planned_on")
-    first_report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
-    if first_report is not None and planned_on < first_report.received_on:
-        raise CaseActionError(
-            "The planned publication date must be on or after the date the final report was received "
-            f"({long_date(first_report.received_on)})",
-            field="planned_on",
-        )
-    if publication is not None and publication.sent_to_panel_sos_on:
-        raise CaseActionError(
-            "The final report has already been sent to the Panel and the Secretary of State for this "
-            "publication date; record the publication when it happens",
-            field="planned_on",
-        )
+    raise_problems(plan_problems(case, planned_on=planned_on))
     if publication is not None and publication.planned_on == planned_on:
         return publication
     if publication is None:
@@ -120,18 +176,7 @@ def final_report_send(*, referral, sent_on: date, by, now=None) -> Publication:
     publication = Publication.objects.select_for_update().filter(referral=case).first()
     if publication is None:
         raise CaseActionError("Plan the publication date first")
-    report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
-    problems: dict = {}
-    date_problems(
-        problems,
-        "sent_on",
-        sent_on,
-        today=timezone.localdate(now),
-        what="date the report was sent",
-        not_before=report.received_on if report else None,
-        not_before_label="the date the final report was received",
-    )
-    raise_problems(problems)
+    raise_problems(report_sent_problems(case, sent_on=sent_on, today=timezone.localdate(now)))
     if publication.sent_to_panel_sos_on == sent_on:
         return publication
     publication.sent_to_panel_sos_on = sent_on
@@ -175,24 +220,17 @@ def case_publish(
             "Record when the final report was sent to the National Panel and the Secretary of State "
             "before recording the publication"
         )
-    problems: dict = {}
-    date_problems(
-        problems,
-        "published_on",
-        published_on,
-        today=timezone.localdate(now),
-        what="date of publication",
-        not_before=publication.sent_to_panel_sos_on,
-        not_before_label="the date the report was sent to the Panel and the Secretary of State",
+    raise_problems(
+        publish_problems(
+            publication,
+            full_report=full_report,
+            published_on=published_on,
+            where_published=where_published,
+            not_published_rationale=not_published_rationale,
+            improvements_summary=improvements_summary,
+            today=timezone.localdate(now),
+        )
     )
-    if not (where_published or "").strip():
-        problems["where_published"] = "Enter where it was published"
-    if not full_report:
-        if not (not_published_rationale or "").strip():
-            problems["not_published_rationale"] = "Enter why the full report is not being published"
-        if not (improvements_summary or "").strip():
-            problems["improvements_summary"] = "Enter what was published about the improvements to be made"
-    raise_problems(problems)
     publication.full_report_published = full_report
     publication.published_on = published_on
     publication.where_published = where_published.strip()

@@ -19,7 +19,6 @@ from referrals.lifecycle.kernel import (
 )
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
-from referrals.models import SubgroupDecision
 from referrals.services import case_notify, deadline_met_on, leads_notify
 
 from ..models import (
@@ -28,6 +27,25 @@ from ..models import (
 )
 
 S = CaseStatus
+
+
+def start_problems(case, *, started_on: date | None, organisations, today: date) -> dict:
+    """What is wrong with the rapid review's start: its date (not before the decision to
+    hold it) and the organisations taking part."""
+    decision = getattr(case, "subgroup_decision", None)
+    problems: dict = {}
+    date_problems(
+        problems,
+        "started_on",
+        started_on,
+        today=today,
+        what="date the rapid review started",
+        not_before=decision.decided_on if decision else None,
+        not_before_label="the date of the decision to hold it",
+    )
+    if not list(organisations or []):
+        problems["organisations"] = "Select the organisations taking part in the rapid review"
+    return problems
 
 
 @transaction.atomic
@@ -43,20 +61,11 @@ def case_start_rapid_review(*, referral, started_on: date, organisations, by, no
     case = case_lock(referral)
     case_check_move(case, Move.START_RAPID_REVIEW, by)
     organisations = list(organisations)
-    decision = SubgroupDecision.objects.filter(referral=case).first()
-    problems: dict = {}
-    date_problems(
-        problems,
-        "started_on",
-        started_on,
-        today=timezone.localdate(now),
-        what="date the rapid review started",
-        not_before=decision.decided_on if decision else None,
-        not_before_label="the date of the decision to hold it",
+    raise_problems(
+        start_problems(
+            case, started_on=started_on, organisations=organisations, today=timezone.localdate(now)
+        )
     )
-    if not organisations:
-        problems["organisations"] = "Select the organisations taking part in the rapid review"
-    raise_problems(problems)
     review = RapidReview.objects.create(referral=case, started_on=started_on, started_by=by)
     review.organisations.set(organisations)
     case_move(
@@ -191,6 +200,20 @@ def case_complete_rapid_review(
     return review
 
 
+def sent_to_panel_problems(review: RapidReview | None, *, sent_on: date | None, today: date) -> dict:
+    problems: dict = {}
+    date_problems(
+        problems,
+        "sent_on",
+        sent_on,
+        today=today,
+        what="date the rapid review was sent to the National Panel",
+        not_before=review.completed_on if review else None,
+        not_before_label="the date it was completed",
+    )
+    return problems
+
+
 @transaction.atomic
 def case_send_to_panel(*, referral, sent_on: date, by, now=None):
     """Record that the rapid review went to the National Panel. Meets that deadline."""
@@ -199,17 +222,7 @@ def case_send_to_panel(*, referral, sent_on: date, by, now=None):
     case = case_lock(referral)
     case_check_move(case, Move.SEND_TO_PANEL, by)
     review = RapidReview.objects.select_for_update().get(referral=case)
-    problems: dict = {}
-    date_problems(
-        problems,
-        "sent_on",
-        sent_on,
-        today=timezone.localdate(now),
-        what="date the rapid review was sent to the National Panel",
-        not_before=review.completed_on,
-        not_before_label="the date it was completed",
-    )
-    raise_problems(problems)
+    raise_problems(sent_to_panel_problems(review, sent_on=sent_on, today=timezone.localdate(now)))
     review.sent_to_panel_on = sent_on
     review.sent_by = by
     review.save(update_fields=["sent_to_panel_on", "sent_by"])

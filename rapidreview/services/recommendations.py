@@ -35,6 +35,35 @@ def _recommendation_link() -> str:
     return reverse("rapidreview:recommendations")
 
 
+def recommendation_problems(case, *, required_action: str, agencies, due_on: date | None) -> dict:
+    """What a recommendation needs: what is required, of which agencies, by when (not
+    before the final report it comes from)."""
+    problems: dict = {}
+    if not (required_action or "").strip():
+        problems["required_action"] = "Enter what the recommendation requires"
+    if not list(agencies or []):
+        problems["agencies"] = "Select the agencies the recommendation is for"
+    first_report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
+    if due_on is None:
+        problems["due_on"] = "Enter the date it must be done by"
+    elif first_report is not None and due_on < first_report.received_on:
+        # A recommendation comes from the final report, so it cannot fall due before it.
+        problems["due_on"] = (
+            "The date it must be done by must be on or after the date the final report was "
+            f"received ({long_date(first_report.received_on)})"
+        )
+    return problems
+
+
+def progress_problems(*, status: str, note: str) -> dict:
+    problems: dict = {}
+    if status not in Recommendation.Status.values:
+        problems["status"] = "Select the recommendation’s status"
+    if not (note or "").strip():
+        problems["note"] = "Enter what has been done"
+    return problems
+
+
 @transaction.atomic
 def recommendation_add(*, referral, required_action: str, agencies, due_on: date, token, by, now=None):
     """Add a recommendation of the final report: what is required, of which agencies, by when.
@@ -48,21 +77,9 @@ def recommendation_add(*, referral, required_action: str, agencies, due_on: date
     if existing is not None:
         return existing
     agencies = list(agencies)
-    problems: dict = {}
-    if not (required_action or "").strip():
-        problems["required_action"] = "Enter what the recommendation requires"
-    if not agencies:
-        problems["agencies"] = "Select the agencies the recommendation is for"
-    first_report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
-    if due_on is None:
-        problems["due_on"] = "Enter the date it must be done by"
-    elif first_report is not None and due_on < first_report.received_on:
-        # A recommendation comes from the final report, so it cannot fall due before it.
-        problems["due_on"] = (
-            "The date it must be done by must be on or after the date the final report was "
-            f"received ({long_date(first_report.received_on)})"
-        )
-    raise_problems(problems)
+    raise_problems(
+        recommendation_problems(case, required_action=required_action, agencies=agencies, due_on=due_on)
+    )
     number = (
         Recommendation.objects.filter(referral=case)
         .order_by("-number")
@@ -132,12 +149,7 @@ def recommendation_update(
     existing = RecommendationUpdate.objects.filter(token=token).first()
     if existing is not None:
         return existing
-    problems: dict = {}
-    if status not in Recommendation.Status.values:
-        problems["status"] = "Select the recommendation’s status"
-    if not (note or "").strip():
-        problems["note"] = "Enter what has been done"
-    raise_problems(problems)
+    raise_problems(progress_problems(status=status, note=note))
     update = RecommendationUpdate.objects.create(
         recommendation=recommendation, status=status, note=note.strip(), by=by, at=now, token=token
     )

@@ -11,23 +11,31 @@ from django import forms
 from django.utils import timezone
 
 from cspr.accounts.models import Agency
-from cspr.forms import form_helper
+from cspr.forms import add_problems, form_helper
 
 from ..models import Referral
 
 
-def agencies_field(label: str, *, help_text: str = "", message: str) -> forms.ModelMultipleChoiceField:
+def agencies_field(label: str, *, help_text: str = "") -> forms.ModelMultipleChoiceField:
+    """Checkboxes of the partner agencies; whether any must be chosen is the service's rule."""
     return forms.ModelMultipleChoiceField(
         label=label,
         help_text=help_text,
         queryset=Agency.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": message},
+        required=False,
     )
 
 
 class CaseForm(forms.Form):
-    """A form about one case. `case` and `user` are there for choices and initial values."""
+    """A form about one case. `case` and `user` are there for choices and initial values.
+
+    What the answers must be is the service's rule: a form whose service checks its
+    answers (`service_problems`) shows that check's messages by the fields, so each rule
+    and its message is written once, in the service. Its fields are then optional here:
+    the service says what is missing, in the same words whether the form or the service
+    finds it.
+    """
 
     submit_label = "Save"
 
@@ -35,8 +43,25 @@ class CaseForm(forms.Form):
         self.case = case
         self.user = user
         super().__init__(*args, **kwargs)
+        if type(self).service_problems is not CaseForm.service_problems:
+            for field in self.fields.values():
+                if not field.widget.is_hidden:
+                    field.required = False
         # The one-time token is a hidden field the layouts do not name; it must still be sent.
         self.helper = form_helper(*self.layout(), render_hidden_fields=True)
+
+    def service_problems(self, data: dict) -> dict:
+        """The service's check of these answers, as {field or None: message}."""
+        return {}
+
+    def clean(self):
+        data = super().clean()
+        add_problems(self, self.service_problems(data))
+        return data
+
+    @property
+    def today(self):
+        return timezone.localdate()
 
     def layout(self) -> list:
         return [

@@ -10,6 +10,8 @@ from django.utils import timezone
 from cspr.forms import date_field, form_helper, heading, text_field, yes_no_field
 
 from ..models import Referral, SubgroupDecision
+from ..services.decision import CRITERIA_FIELDS, communication_problems, decision_problems
+from ..services.triage import duplicate_problems, withdraw_problems
 from .case import CaseForm, agencies_field
 
 CRITERIA_HINT = "Answer each one. Meeting a criterion does not oblige a review: the subgroup decides."
@@ -22,20 +24,17 @@ class DecisionForm(CaseForm):
         label="What has the subgroup decided?",
         choices=SubgroupDecision.Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the subgroup’s decision"},
     )
     decided_on = date_field("Date of the decision")
     rationale = text_field(
         "Why did the subgroup reach this decision?",
         help_text="The reasons are communicated to the referrer and, appropriately, to the family. "
         "Here, only the subgroup and the coordinator can read them.",
-        message="The decision needs a rationale",
         rows=6,
     )
     organisations = agencies_field(
         "If the subgroup holds a rapid review: which organisations take part?",
         help_text="Select all that apply.",
-        message="Select the organisations taking part in the rapid review",
     )
     family_informed = yes_no_field("Has the decision been communicated to the family?")
     family_informed_on = date_field(
@@ -48,7 +47,6 @@ class DecisionForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].required = False
         for name in ("family_informed", "referrer_informed"):
             self.fields[name].choices = [(True, "Yes"), (False, "Not yet")]
         if not self.is_bound:
@@ -77,11 +75,9 @@ class DecisionForm(CaseForm):
         ]
 
     def clean(self):
-        data = super().clean()
-        for name in SubgroupDecision.CRITERIA + SubgroupDecision.CIRCUMSTANCES:
-            field, label = name
-            if data.get(field) is None and field not in self.errors:
-                self.add_error(field, f"Select yes or no for ‘{label}’")
+        # Whether the decision has been told yet is this page's question; the dates
+        # themselves are checked with the decision, by the service.
+        data = self.cleaned_data
         for flag, day, who in (
             ("family_informed", "family_informed_on", "family"),
             ("referrer_informed", "referrer_informed_on", "referrer"),
@@ -92,19 +88,23 @@ class DecisionForm(CaseForm):
                 self.add_error(day, f"Enter the date the {who} was told")
             elif data.get(flag) is False:
                 data[day] = None
-        return data
+        return super().clean()
 
-    def decision(self) -> SubgroupDecision:
+    def service_problems(self, data):
+        return decision_problems(
+            self.decision(data), data.get("organisations") or [], case=self.case, today=self.today
+        )
+
+    def decision(self, data=None) -> SubgroupDecision:
         """The answers as an unsaved SubgroupDecision for the service to check and save."""
-        data = self.cleaned_data
-        fields = [name for name, _ in SubgroupDecision.CRITERIA + SubgroupDecision.CIRCUMSTANCES]
+        data = self.cleaned_data if data is None else data
         return SubgroupDecision(
-            outcome=data["outcome"],
-            decided_on=data["decided_on"],
-            rationale=data["rationale"],
+            outcome=data.get("outcome") or "",
+            decided_on=data.get("decided_on"),
+            rationale=data.get("rationale") or "",
             family_informed_on=data.get("family_informed_on"),
             referrer_informed_on=data.get("referrer_informed_on"),
-            **{name: data[name] for name in fields},
+            **{name: data.get(name) for name in CRITERIA_FIELDS},
         )
 
 
@@ -149,6 +149,17 @@ class CommunicationForm(CaseForm):
             self.initial.setdefault("family_informed_on", decision.family_informed_on)
             self.initial.setdefault("referrer_informed_on", decision.referrer_informed_on)
 
+    def service_problems(self, data):
+        decision = getattr(self.case, "subgroup_decision", None)
+        if decision is None:
+            return {}
+        return communication_problems(
+            decision,
+            family_informed_on=data.get("family_informed_on"),
+            referrer_informed_on=data.get("referrer_informed_on"),
+            today=self.today,
+        )
+
 
 class WithdrawForm(CaseForm):
     submit_label = "Withdraw the referral"
@@ -157,9 +168,11 @@ class WithdrawForm(CaseForm):
         "Why is the referral being withdrawn?",
         help_text="For example, the referring agency asked to withdraw it. The referrer is told it "
         "was withdrawn.",
-        message="Enter why the referral is being withdrawn",
         rows=4,
     )
+
+    def service_problems(self, data):
+        return withdraw_problems(reason=data.get("reason", ""))
 
 
 class DuplicateForm(CaseForm):
@@ -168,7 +181,6 @@ class DuplicateForm(CaseForm):
     duplicate_of = forms.CharField(
         label="Reference of the case this referral duplicates",
         help_text="For example, CSPR-2026-0007. Its deadlines carry on; this referral’s close as duplicate.",
-        error_messages={"required": "Enter the reference of the case this referral duplicates"},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
     )
     reason = text_field(
@@ -180,10 +192,15 @@ class DuplicateForm(CaseForm):
 
     def clean_duplicate_of(self):
         reference = self.cleaned_data["duplicate_of"].strip().upper()
+        if not reference:
+            return None
         case = Referral.objects.visible_to(self.user).filter(reference=reference).first()
         if case is None:
             raise forms.ValidationError(f"There is no case with the reference {reference}")
         return case
+
+    def service_problems(self, data):
+        return duplicate_problems(self.case, duplicate_of=data.get("duplicate_of"))
 
 
 class LaAwareForm(forms.Form):

@@ -143,6 +143,31 @@ def case_decide(*, referral, decision: SubgroupDecision, organisations=(), by, n
     return decision
 
 
+def communication_problems(
+    decision: SubgroupDecision, *, family_informed_on: date | None, referrer_informed_on: date | None, today
+) -> dict:
+    """What is wrong with the dates the decision was communicated on (at least one; not
+    before the decision, not in the future)."""
+    if family_informed_on is None and referrer_informed_on is None:
+        return {"family_informed_on": "Enter at least one date"}
+    problems: dict = {}
+    for field, day, what in (
+        ("family_informed_on", family_informed_on, "date the decision was communicated to the family"),
+        ("referrer_informed_on", referrer_informed_on, "date the decision was communicated to the referrer"),
+    ):
+        date_problems(
+            problems,
+            field,
+            day,
+            today=today,
+            what=what,
+            required=False,
+            not_before=decision.decided_on,
+            not_before_label="the date of the decision",
+        )
+    return problems
+
+
 @transaction.atomic
 def decision_record_communication(
     *, referral, family_informed_on: date | None, referrer_informed_on: date | None, by, now=None
@@ -162,25 +187,14 @@ def decision_record_communication(
         allowed=CaseStatus.after_decision_states,
         what="record when the decision was communicated",
     )
-    if family_informed_on is None and referrer_informed_on is None:
-        raise CaseActionError("Enter at least one date", field="family_informed_on")
-    problems: dict = {}
-    today = timezone.localdate(now)
-    for field, day, what in (
-        ("family_informed_on", family_informed_on, "date the decision was communicated to the family"),
-        ("referrer_informed_on", referrer_informed_on, "date the decision was communicated to the referrer"),
-    ):
-        date_problems(
-            problems,
-            field,
-            day,
-            today=today,
-            what=what,
-            required=False,
-            not_before=decision.decided_on,
-            not_before_label="the date of the decision",
+    raise_problems(
+        communication_problems(
+            decision,
+            family_informed_on=family_informed_on,
+            referrer_informed_on=referrer_informed_on,
+            today=timezone.localdate(now),
         )
-    raise_problems(problems)
+    )
     changed = []
     for field, day in (
         ("family_informed_on", family_informed_on),

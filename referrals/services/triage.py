@@ -10,13 +10,33 @@ from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from deadlines.models import Deadline
 from deadlines.services import deadlines_close_for_duplicate
-from referrals.lifecycle.kernel import CaseActionError, case_check_move, case_lock, case_move
+from referrals.lifecycle.kernel import case_check_move, case_lock, case_move, raise_problems
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import CaseTransition, Referral
 
 from .case_deadlines import deadlines_waive_open
 from .notify import case_notify
+
+
+def withdraw_problems(*, reason: str) -> dict:
+    if not (reason or "").strip():
+        return {"reason": "Enter why the referral is being withdrawn"}
+    return {}
+
+
+def duplicate_problems(case: Referral, *, duplicate_of: Referral | None) -> dict:
+    """Why `duplicate_of` cannot be the main case of this referral, by the field."""
+    if duplicate_of is None:
+        return {"duplicate_of": "Enter the reference of the case this referral duplicates"}
+    if duplicate_of.pk == case.pk:
+        return {"duplicate_of": "A referral cannot be a duplicate of itself"}
+    if duplicate_of.status in CaseStatus.inactive_states:
+        return {
+            "duplicate_of": f"{duplicate_of.reference or 'That referral'} cannot be the main case: its "
+            f"status is “{duplicate_of.get_status_display()}”"
+        }
+    return {}
 
 
 @transaction.atomic
@@ -29,10 +49,8 @@ def case_withdraw(*, referral, reason: str, by, now=None) -> CaseTransition:
     now = now or timezone.now()
     case = case_lock(referral)
     case_check_move(case, Move.WITHDRAW, by)
-    reason = (reason or "").strip()
-    if not reason:
-        raise CaseActionError("Enter why the referral is being withdrawn", field="reason")
-    row = case_move(case, Move.WITHDRAW, by=by, now=now, reason=reason)
+    raise_problems(withdraw_problems(reason=reason))
+    row = case_move(case, Move.WITHDRAW, by=by, now=now, reason=reason.strip())
     open_codes = Deadline.objects.filter(referral=case, status=Deadline.Status.OPEN).values_list(
         "rule__code", flat=True
     )
@@ -51,21 +69,12 @@ def case_link_as_duplicate(*, referral, duplicate_of, reason: str = "", by, now=
     """
     now = now or timezone.now()
     if duplicate_of is None:
-        raise CaseActionError(
-            "Enter the reference of the case this referral duplicates", field="duplicate_of"
-        )
+        raise_problems(duplicate_problems(referral, duplicate_of=None))
     first, second = sorted([referral.pk, duplicate_of.pk])
     locked = {pk: case_lock(Referral(pk=pk)) for pk in dict.fromkeys([first, second])}
     case, primary = locked[referral.pk], locked[duplicate_of.pk]
     case_check_move(case, Move.LINK_AS_DUPLICATE, by)
-    if primary.pk == case.pk:
-        raise CaseActionError("A referral cannot be a duplicate of itself", field="duplicate_of")
-    if primary.status in CaseStatus.inactive_states:
-        raise CaseActionError(
-            f"{primary.reference or 'That referral'} cannot be the main case: its status is "
-            f"“{primary.get_status_display()}”",
-            field="duplicate_of",
-        )
+    raise_problems(duplicate_problems(case, duplicate_of=primary))
     case.duplicate_of = primary
     reason = (reason or "").strip()
     row = case_move(
