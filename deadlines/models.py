@@ -284,6 +284,10 @@ class Deadline(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    @property
+    def is_waived(self) -> bool:
+        return self.status == self.Status.WAIVED
+
     def is_overdue(self, now) -> bool:
         return self.is_open and now > self.due_at
 

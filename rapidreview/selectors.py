@@ -38,6 +38,11 @@ class TimelineEntry:
     reason: str = ""
     kind: str = "transition"
 
+    @property
+    def is_move(self) -> bool:
+        """A move of the case, rather than a record made between moves."""
+        return self.kind == "transition"
+
 
 def _person(user) -> str:
     if user is None:

@@ -101,7 +101,7 @@ def referral_home_summary(user) -> dict:
         listed = Referral.objects.visible_to(user).submitted()
         summary["listed"] = listed.count()
         summary["awaiting_decision"] = listed.awaiting_decision().count()
-        summary["scope"] = "all" if user.is_partnership or user.has_role(Role.ADMINISTRATOR) else "agency"
+        summary["sees_all"] = user.is_partnership or user.has_role(Role.ADMINISTRATOR)
     return summary
 
 

@@ -5,7 +5,9 @@ from django import template
 from deadlines.models import Deadline
 from referrals.lifecycle.states import CaseStatus
 
+from ..models import Recommendation
 from ..selectors import case_panel
+from ..models import Recommendation
 from ..selectors import lifecycle_home as lifecycle_home_context
 
 register = template.Library()
@@ -29,6 +31,18 @@ def lifecycle_home(user):
 def open_deadlines(referral):
     """The case's deadlines still open, for the page that closes it."""
     return list(Deadline.objects.open().filter(referral=referral).select_related("rule"))
+
+
+# Recommendation tags by where it has got to: not started grey, under way blue, done green.
+RECOMMENDATION_COLOURS = {Recommendation.Status.IN_PROGRESS: "blue", Recommendation.Status.DONE: "green"}
+
+
+@register.inclusion_tag("rapidreview/_recommendation_status.html")
+def recommendation_status_tag(recommendation):
+    return {
+        "label": recommendation.get_status_display(),
+        "colour": RECOMMENDATION_COLOURS.get(recommendation.status, "grey"),
+    }
 
 
 @register.filter

@@ -72,6 +72,10 @@ class SubgroupDecision(models.Model):
     def __str__(self):
         return f"{self.referral.reference}: {self.get_outcome_display()}"
 
+    @property
+    def holds_rapid_review(self) -> bool:
+        return self.outcome == self.Outcome.RAPID_REVIEW
+
     def criteria_answers(self):
         return [(label, getattr(self, name)) for name, label in self.CRITERIA]
 
