@@ -215,17 +215,8 @@ class DeadlineQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Deadline.Status.OPEN)
 
-    def closed(self):
-        return self.exclude(status=Deadline.Status.OPEN)
-
     def overdue(self, now):
         return self.open().filter(due_at__lt=now)
-
-    def due_on(self, day):
-        return self.open().filter(due_date=day)
-
-    def due_between(self, first_day, last_day):
-        return self.open().filter(due_date__range=(first_day, last_day))
 
     def most_urgent_first(self):
         return self.order_by("due_at", "rule__order", "pk")

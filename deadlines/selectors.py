@@ -59,7 +59,7 @@ def dashboard_queryset(*, user, filters: dict, now: datetime):
     if filters.get("case_status"):
         qs = qs.filter(referral__status=filters["case_status"])
     if filters.get("overdue"):
-        qs = qs.filter(due_at__lt=now)
+        qs = qs.overdue(now)
     return qs.select_related("rule", "referral", "referral__agency").most_urgent_first()
 
 

@@ -149,9 +149,6 @@ class FinalReport(models.Model):
 
 
 class RecommendationQuerySet(models.QuerySet):
-    def for_agency(self, agency):
-        return self.filter(agencies=agency)
-
     def open(self):
         return self.exclude(status=Recommendation.Status.DONE)
 

@@ -20,9 +20,6 @@ from .models import (
     CaseNote,
     FinalReport,
     Involvement,
-    LocalReview,
-    Publication,
-    RapidReview,
     Recommendation,
 )
 from .permissions import can_see_deliberations
@@ -104,9 +101,9 @@ def case_panel(case: Referral, user) -> dict:
         .select_related("recorded_by")
         .first()
     )
-    rapid_review = RapidReview.objects.filter(referral=case).prefetch_related("organisations").first()
-    local_review = LocalReview.objects.filter(referral=case).first()
-    publication = Publication.objects.filter(referral=case).first()
+    rapid_review = getattr(case, "rapid_review", None)
+    local_review = getattr(case, "local_review", None)
+    publication = getattr(case, "publication", None)
     recommendations = Recommendation.objects.filter(referral=case)
     published_in_full = bool(publication and publication.published_on and publication.full_report_published)
     if not (deliberations or published_in_full):

@@ -164,7 +164,8 @@ def deadline_meet(*, referral, rule_code: str, by, now=None, met_at=None) -> Dea
     met_at = met_at or now
     deadline = (
         Deadline.objects.select_for_update()
-        .filter(referral_id=referral.pk, rule__code=rule_code, status=Deadline.Status.OPEN)
+        .open()
+        .filter(referral_id=referral.pk, rule__code=rule_code)
         .select_related("rule")
         .first()
     )
@@ -237,7 +238,8 @@ def deadlines_close_for_duplicate(*, referral, by, now=None) -> list[Deadline]:
     now = now or timezone.now()
     deadlines = list(
         Deadline.objects.select_for_update()
-        .filter(referral_id=referral.pk, status=Deadline.Status.OPEN)
+        .open()
+        .filter(referral_id=referral.pk)
         .select_related("rule")
         .order_by("rule__order")
     )

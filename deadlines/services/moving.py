@@ -85,7 +85,8 @@ def deadline_reanchor(*, referral, rule_code: str, anchor, by, now=None) -> Dead
     anchor = _as_date(anchor)
     deadline = (
         Deadline.objects.select_for_update(of=("self",))
-        .filter(referral_id=referral.pk, rule__code=rule_code, status=Deadline.Status.OPEN)
+        .open()
+        .filter(referral_id=referral.pk, rule__code=rule_code)
         .select_related("rule", "referral")
         .first()
     )
@@ -123,7 +124,8 @@ def deadlines_reanchor_from(*, referral, anchor: str, day: date) -> list[Deadlin
     """
     deadlines = list(
         Deadline.objects.select_for_update(of=("self",))
-        .filter(referral_id=referral.pk, status=Deadline.Status.OPEN, rule__anchor=anchor)
+        .open()
+        .filter(referral_id=referral.pk, rule__anchor=anchor)
         .select_related("rule", "referral")
     )
     return _recompute(deadlines, anchors={d.pk: day for d in deadlines})
@@ -140,7 +142,8 @@ def _calendar_recompute(*, days, by, now, what: str) -> list[DeadlineMove]:
         touched |= Q(anchor_date__lte=day, due_date__gte=day) | Q(due_date__lte=day, anchor_date__gte=day)
     deadlines = list(
         Deadline.objects.select_for_update(of=("self",))
-        .filter(touched, status=Deadline.Status.OPEN, rule__unit=DeadlineRule.Unit.WORKING_DAYS)
+        .open()
+        .filter(touched, rule__unit=DeadlineRule.Unit.WORKING_DAYS)
         .select_related("rule", "referral")
         .order_by("due_at", "pk")
     )
@@ -203,7 +206,8 @@ def deadline_rule_save(*, rule: DeadlineRule, by, now=None) -> list[DeadlineMove
     rule.save()
     deadlines = list(
         Deadline.objects.select_for_update(of=("self",))
-        .filter(rule=rule, status=Deadline.Status.OPEN)
+        .open()
+        .filter(rule=rule)
         .select_related("rule", "referral")
     )
     for deadline in deadlines:

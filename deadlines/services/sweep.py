@@ -177,7 +177,8 @@ def deadline_sweep(*, now=None, batch_size: int = 500) -> SweepSummary:
         with transaction.atomic():
             batch = list(
                 Deadline.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(within_reach, status=Deadline.Status.OPEN, pk__gt=last_pk)
+                .open()
+                .filter(within_reach, pk__gt=last_pk)
                 .exclude(referral__status__in=CaseStatus.inactive_states)
                 .select_related("rule", "referral", "referral__created_by")
                 .order_by("pk")[:batch_size]

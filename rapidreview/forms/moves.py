@@ -11,7 +11,7 @@ from django.utils import timezone
 from cspr.forms import date_field, heading, max_length_of, text_field, to_bool, yes_no_field
 from referrals.forms import CaseForm, DatedForm, agencies_field
 
-from ..models import LocalReview, NextStep, Publication, RapidReview
+from ..models import LocalReview, NextStep, Publication
 from ..services.local_review import local_start_problems
 from ..services.next_step import (
     NATIONAL_REVIEW_RATIONALE,
@@ -157,9 +157,8 @@ class CommissionForm(CaseForm):
         super().__init__(*args, **kwargs)
         for name in ("reviewer_name", "reviewer_organisation"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
-        recommended = (
-            RapidReview.objects.filter(referral=self.case).values_list("recommendation", flat=True).first()
-        )
+        review = getattr(self.case, "rapid_review", None)
+        recommended = review.recommendation if review else ""
         # The reason is needed only when the partners go against the rapid review.
         if recommended and recommended != NextStep.LOCAL_REVIEW:
             self.fields["rationale"].label = (

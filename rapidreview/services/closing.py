@@ -13,7 +13,7 @@ from referrals.lifecycle.kernel import (
 )
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
-from referrals.models import CaseTransition, Referral, SubgroupDecision
+from referrals.models import CaseTransition, Referral
 from referrals.services import case_notify
 
 from ..models import (
@@ -28,7 +28,7 @@ def close_blockers(case: Referral) -> list[str]:
 
     blockers = []
     if case.status in (S.NO_REVIEW, S.OTHER_LEARNING_REVIEW):
-        decision = SubgroupDecision.objects.filter(referral=case).first()
+        decision = getattr(case, "subgroup_decision", None)
         if decision and (decision.family_informed_on is None or decision.referrer_informed_on is None):
             blockers.append("Record when the decision was communicated to the family and the referrer")
     if case.status in (S.PUBLISHED, S.IMPROVEMENTS_PUBLISHED):

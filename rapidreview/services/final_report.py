@@ -26,7 +26,6 @@ from referrals.services import case_notify, deadline_met_on
 
 from ..models import (
     FinalReport,
-    LocalReview,
 )
 from ..uploads import check_upload
 
@@ -47,7 +46,7 @@ def final_report_store(*, case, upload, received_on: date, token, by, now) -> Fi
         checked = check_upload(upload)
     except ValidationError as error:
         problems["upload"] = error.messages[0]
-    local = LocalReview.objects.filter(referral=case).first()
+    local = getattr(case, "local_review", None)
     date_problems(
         problems,
         "received_on",

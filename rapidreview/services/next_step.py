@@ -29,7 +29,6 @@ from referrals.services import case_notify, deadline_met_on, deadlines_waive_ope
 from ..models import (
     LocalReview,
     NextStep,
-    RapidReview,
 )
 
 S = CaseStatus
@@ -41,14 +40,18 @@ def _lower_first(text: str) -> str:
 
 def _recommended(case) -> str:
 
-    return RapidReview.objects.filter(referral=case).values_list("recommendation", flat=True).first() or ""
+    review = getattr(case, "rapid_review", None)
+    return review.recommendation if review else ""
 
 
 def _after_rapid_review(case) -> dict:
     """The next step is decided once the rapid review is complete (§9)."""
 
-    completed_on = RapidReview.objects.filter(referral=case).values_list("completed_on", flat=True).first()
-    return {"not_before": completed_on, "not_before_label": "the date the rapid review was completed"}
+    review = getattr(case, "rapid_review", None)
+    return {
+        "not_before": review.completed_on if review else None,
+        "not_before_label": "the date the rapid review was completed",
+    }
 
 
 def _differs_problem(case, chosen: str, rationale: str, problems: dict) -> None:
@@ -75,7 +78,7 @@ def commission_problems(
 ) -> dict:
     """What is wrong with commissioning a local review: the dates in order after the
     rapid review, the reviewer, and a reason when the rapid review recommended otherwise."""
-    review = RapidReview.objects.filter(referral=case).first()
+    review = getattr(case, "rapid_review", None)
     problems: dict = {}
     date_problems(
         problems,

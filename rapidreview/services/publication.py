@@ -47,7 +47,7 @@ def plan_problems(case, *, planned_on: date | None) -> dict:
             "planned_on": "The planned publication date must be on or after the date the final report was "
             f"received ({long_date(first_report.received_on)})"
         }
-    publication = Publication.objects.filter(referral=case).first()
+    publication = getattr(case, "publication", None)
     if publication is not None and publication.sent_to_panel_sos_on:
         return {
             "planned_on": "The final report has already been sent to the Panel and the Secretary of State "

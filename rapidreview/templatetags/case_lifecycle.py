@@ -7,7 +7,6 @@ from referrals.lifecycle.states import CaseStatus
 
 from ..models import Recommendation
 from ..selectors import case_panel
-from ..models import Recommendation
 from ..selectors import lifecycle_home as lifecycle_home_context
 
 register = template.Library()

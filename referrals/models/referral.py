@@ -41,9 +41,6 @@ SUBMITTED_Q = ~Q(status=CaseStatus.DRAFT) & ~Q(status=CaseStatus.WITHDRAWN, subm
 
 
 class ReferralQuerySet(models.QuerySet):
-    def drafts(self):
-        return self.filter(status=CaseStatus.DRAFT)
-
     def submitted(self):
         """Referrals that have been submitted, whatever has happened since.
 

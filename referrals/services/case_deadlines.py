@@ -30,5 +30,5 @@ def deadlines_waive_open(case, codes, *, reason: str, by, now) -> None:
     """
     if not can_waive(by):
         return
-    for deadline in Deadline.objects.filter(referral=case, rule__code__in=codes, status=Deadline.Status.OPEN):
+    for deadline in Deadline.objects.open().filter(referral=case, rule__code__in=codes):
         deadline_waive(deadline=deadline, by=by, reason=reason, now=now)

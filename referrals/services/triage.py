@@ -51,9 +51,7 @@ def case_withdraw(*, referral, reason: str, by, now=None) -> CaseTransition:
     case_check_move(case, Move.WITHDRAW, by)
     raise_problems(withdraw_problems(reason=reason))
     row = case_move(case, Move.WITHDRAW, by=by, now=now, reason=reason.strip())
-    open_codes = Deadline.objects.filter(referral=case, status=Deadline.Status.OPEN).values_list(
-        "rule__code", flat=True
-    )
+    open_codes = Deadline.objects.open().filter(referral=case).values_list("rule__code", flat=True)
     deadlines_waive_open(case, list(open_codes), reason="The referral was withdrawn", by=by, now=now)
     case_notify(case, event="case-withdrawn", event_label="the referral has been withdrawn", now=now)
     return row
