@@ -14,11 +14,12 @@ from referrals.lifecycle.kernel import (
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import CaseTransition, Referral
-from referrals.services import case_notify
+from referrals.services import case_tell
 
 from ..models import (
     Recommendation,
 )
+from . import notices
 
 S = CaseStatus
 
@@ -51,5 +52,5 @@ def case_close(*, referral, reason: str = "", by, now=None) -> CaseTransition:
     if blockers:
         raise CaseActionError(blockers[0])
     row = case_move(case, Move.CLOSE, by=by, now=now, reason=(reason or "").strip())
-    case_notify(case, event="case-closed", event_label="the case has been closed", now=now)
+    case_tell(case, notices.CLOSED, now=now)
     return row

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
-from cspr.notifications.models import ContactRole
 from referrals.lifecycle.kernel import (
     case_check_move,
     case_check_record,
@@ -22,12 +21,13 @@ from referrals.lifecycle.kernel import (
 )
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
-from referrals.services import case_notify, deadline_met_on
+from referrals.services import case_tell, deadline_met_on
 
 from ..models import (
     FinalReport,
 )
 from ..uploads import check_upload
+from . import notices
 
 S = CaseStatus
 
@@ -127,14 +127,5 @@ def case_receive_final_report(*, referral, upload, received_on: date, token, by,
         # The rollback forgets the row; the file on disk must go with it.
         report.file.delete(save=False)
         raise
-    case_notify(
-        case,
-        event="final-report-received",
-        event_label="the local review’s final report has been received",
-        now=now,
-        contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
-        referrer=False,
-        action_label="plan the publication and send the report to the National Panel and the "
-        "Secretary of State",
-    )
+    case_tell(case, notices.FINAL_REPORT_RECEIVED, now=now)
     return report

@@ -20,12 +20,13 @@ from referrals.lifecycle.kernel import (
 )
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
-from referrals.services import case_notify
+from referrals.services import case_tell
 
 from ..models import (
     Involvement,
     LocalReview,
 )
+from . import notices
 
 S = CaseStatus
 
@@ -65,7 +66,7 @@ def case_start_local_review(*, referral, started_on: date, methodology: str, by,
     local.methodology = methodology.strip()
     local.save(update_fields=["started_on", "methodology"])
     case_move(case, Move.START_LOCAL_REVIEW, by=by, now=now, details={"started_on": started_on.isoformat()})
-    case_notify(case, event="local-review-started", event_label="the local review has started", now=now)
+    case_tell(case, notices.LOCAL_REVIEW_STARTED, now=now)
     return local
 
 

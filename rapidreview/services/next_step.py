@@ -11,7 +11,6 @@ from django.utils import timezone
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from cspr.dates import long_date
-from cspr.notifications.models import ContactRole
 from deadlines.services import deadline_open
 from referrals.lifecycle.kernel import (
     case_check_move,
@@ -24,12 +23,13 @@ from referrals.lifecycle.kernel import (
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import CaseTransition
-from referrals.services import case_notify, deadline_met_on, deadlines_waive_open
+from referrals.services import case_tell, deadline_met_on, deadlines_waive_open
 
 from ..models import (
     LocalReview,
     NextStep,
 )
+from . import notices
 
 S = CaseStatus
 
@@ -180,24 +180,10 @@ def case_commission_local_review(
     deadline_open(referral=case, rule_code="complete_local_review", anchor=decided_on, by=by, now=now)
     if informed_on:
         deadline_met_on(case, "inform_panel_ofsted_dfe", informed_on, by=by, now=now)
-    case_notify(
-        case,
-        event="local-review-commissioned",
-        event_label="a local child safeguarding practice review has been commissioned",
-        now=now,
-        contact_roles=(
-            ContactRole.LA_SERVICE_LEADER_QA,
-            ContactRole.COORDINATOR,
-            ContactRole.SUBGROUP_CHAIR,
-            ContactRole.LA_DIRECTOR,
-            ContactRole.LA_ASSISTANT_DIRECTOR,
-        ),
-        action_label=""
-        if informed_on
-        else "the quality assurance service leader to inform the National Panel, Ofsted and DfE, with "
-        "the reviewer’s name",
-        due_date=None if informed_on or inform is None else inform.due_date,
-    )
+    # Once the Panel, Ofsted and DfE have been told, nothing more is owed on this notice.
+    action = "" if informed_on else None
+    due = None if informed_on or inform is None else inform.due_date
+    case_tell(case, notices.LOCAL_REVIEW_COMMISSIONED, now=now, due_date=due, action=action)
     return local
 
 
@@ -310,13 +296,7 @@ def case_refer_to_national_review(
             by=by,
             now=now,
         )
-    case_notify(
-        case,
-        event="national-review",
-        event_label="the National Panel will lead a national review",
-        now=now,
-        contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
-    )
+    case_tell(case, notices.NATIONAL_REVIEW, now=now)
     return row
 
 
@@ -345,5 +325,5 @@ def case_decide_no_further_review(
         reason=rationale.strip(),
         details={"decided_on": decided_on.isoformat()},
     )
-    case_notify(case, event="no-further-review", event_label="there will be no further review", now=now)
+    case_tell(case, notices.NO_FURTHER_REVIEW, now=now)
     return row

@@ -6,13 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from cspr.dates import long_date
-from cspr.notifications.models import ContactRole
 from deadlines.services import deadline_open, deadline_reanchor
 from referrals.lifecycle.kernel import (
     CaseActionError,
@@ -25,13 +23,14 @@ from referrals.lifecycle.kernel import (
 )
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
-from referrals.services import case_notify, deadline_met_on, leads_notify
+from referrals.services import case_tell, deadline_met_on
 
 from ..models import (
     FinalReport,
     Publication,
     Recommendation,
 )
+from . import notices
 
 S = CaseStatus
 
@@ -134,16 +133,10 @@ def publication_plan(*, referral, planned_on: date, by, now=None) -> Publication
         now=now,
     )
     deadline = _open_or_move_send_deadline(case, planned_on, by=by, now=now)
-    case_notify(
-        case,
-        event="publication-planned",
-        event_label=f"publication planned for {long_date(planned_on)}",
-        now=now,
-        contact_roles=(ContactRole.LA_SERVICE_LEADER_QA, ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR),
-        referrer=False,
-        action_label="send the final report to the National Panel and the Secretary of State",
-        due_date=deadline.due_date if deadline else None,
-        key_suffix=f":{planned_on.isoformat()}",
+    due = deadline.due_date if deadline else None
+    day = long_date(planned_on)
+    case_tell(
+        case, notices.PUBLICATION_PLANNED, now=now, due_date=due, key=f":{planned_on.isoformat()}", day=day
     )
     return publication
 
@@ -250,27 +243,6 @@ def case_publish(
     published = (
         "the final report has been published" if full_report else "the improvements have been published"
     )
-    case_notify(
-        case,
-        event="published",
-        event_label=published,
-        now=now,
-        contact_roles=(
-            ContactRole.COORDINATOR,
-            ContactRole.SUBGROUP_CHAIR,
-            ContactRole.LA_DIRECTOR,
-            ContactRole.LA_ASSISTANT_DIRECTOR,
-        ),
-    )
-    # Agencies with recommendations keep reporting progress after publication.
-    leads_notify(
-        case,
-        agencies=agencies,
-        event="published",
-        event_label=published,
-        now=now,
-        action_label="record your agency’s progress on its recommendations until each is done",
-        template="case_recommendation",
-        link_path=reverse("rapidreview:recommendations"),
-    )
+    case_tell(case, notices.PUBLISHED, now=now, agencies=agencies, what=published)
+
     return row

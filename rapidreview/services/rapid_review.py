@@ -8,7 +8,6 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from cspr.notifications.models import ContactRole
 from deadlines.services import deadline_open
 from referrals.lifecycle.kernel import (
     case_check_move,
@@ -19,12 +18,13 @@ from referrals.lifecycle.kernel import (
 )
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
-from referrals.services import case_notify, deadline_met_on, leads_notify
+from referrals.services import case_tell, deadline_met_on
 
 from ..models import (
     NextStep,
     RapidReview,
 )
+from . import notices
 
 S = CaseStatus
 
@@ -79,23 +79,9 @@ def case_start_rapid_review(*, referral, started_on: date, organisations, by, no
     deadline = deadline_open(
         referral=case, rule_code="rapid_review_complete", anchor=started_on, by=by, now=now
     )
-    case_notify(
-        case,
-        event="rapid-review-started",
-        event_label="the rapid review has started",
-        now=now,
-        action_label="gather the organisations’ contributions and complete the rapid review",
-        due_date=deadline.due_date if deadline else None,
-    )
-    leads_notify(
-        case,
-        agencies=organisations,
-        event="rapid-review-started",
-        event_label="the rapid review has started",
-        now=now,
-        action_label="give your agency’s contribution to the rapid review, which must be completed",
-        due_date=deadline.due_date if deadline else None,
-    )
+    due = deadline.due_date if deadline else None
+    case_tell(case, notices.RAPID_REVIEW_STARTED, now=now, due_date=due, agencies=organisations)
+
     return review
 
 
@@ -187,16 +173,7 @@ def case_complete_rapid_review(
     deadline = deadline_open(
         referral=case, rule_code="send_rapid_review_to_panel", anchor=completed_on, by=by, now=now
     )
-    case_notify(
-        case,
-        event="rapid-review-completed",
-        event_label="the rapid review has been completed",
-        now=now,
-        contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
-        action_label="send the rapid review and the decision on a local or national review to the "
-        "National Panel",
-        due_date=deadline.due_date if deadline else None,
-    )
+    case_tell(case, notices.RAPID_REVIEW_COMPLETED, now=now, due_date=deadline.due_date if deadline else None)
     return review
 
 
@@ -228,11 +205,5 @@ def case_send_to_panel(*, referral, sent_on: date, by, now=None):
     review.save(update_fields=["sent_to_panel_on", "sent_by"])
     row = case_move(case, Move.SEND_TO_PANEL, by=by, now=now, details={"sent_on": sent_on.isoformat()})
     deadline_met_on(case, "send_rapid_review_to_panel", sent_on, by=by, now=now)
-    case_notify(
-        case,
-        event="sent-to-panel",
-        event_label="the rapid review has been sent to the National Panel",
-        now=now,
-        contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
-    )
+    case_tell(case, notices.SENT_TO_PANEL, now=now)
     return row

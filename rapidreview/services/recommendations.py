@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from cspr.dates import long_date
-from cspr.notifications.models import ContactRole
 from referrals.lifecycle.kernel import (
     CaseActionError,
     case_check_record,
@@ -19,7 +17,7 @@ from referrals.lifecycle.kernel import (
     raise_problems,
 )
 from referrals.lifecycle.states import CaseStatus
-from referrals.services import case_notify, leads_notify
+from referrals.services import case_tell
 
 from ..models import (
     FinalReport,
@@ -27,12 +25,9 @@ from ..models import (
     RecommendationUpdate,
 )
 from ..permissions import can_update_recommendation
+from . import notices
 
 S = CaseStatus
-
-
-def _recommendation_link() -> str:
-    return reverse("rapidreview:recommendations")
 
 
 def recommendation_problems(case, *, required_action: str, agencies, due_on: date | None) -> dict:
@@ -105,32 +100,8 @@ def recommendation_add(*, referral, required_action: str, agencies, due_on: date
         f"agenc{'y' if len(agencies) == 1 else 'ies'}, due {long_date(due_on)}",
         now=now,
     )
-    link = _recommendation_link()
-    case_notify(
-        case,
-        event="recommendation-added",
-        event_label=f"recommendation {number} of the local review",
-        now=now,
-        contact_roles=(ContactRole.COORDINATOR,),
-        referrer=False,
-        action_label="the agencies it names record their progress until it is done",
-        due_date=due_on,
-        key_suffix=f":{number}",
-        template="case_recommendation",
-        link_path=link,
-    )
-    leads_notify(
-        case,
-        agencies=agencies,
-        event="recommendation-added",
-        event_label=f"recommendation {number} of the local review",
-        now=now,
-        action_label="record your agency’s progress on it until it is done",
-        due_date=due_on,
-        key_suffix=f":{number}",
-        template="case_recommendation",
-        link_path=link,
-    )
+    tell = {"due_date": due_on, "agencies": agencies, "key": f":{number}", "number": number}
+    case_tell(case, notices.RECOMMENDATION_ADDED, now=now, **tell)
     return recommendation
 
 
@@ -165,13 +136,6 @@ def recommendation_update(
         now=now,
     )
     if status == Recommendation.Status.DONE and previous != status:
-        case_notify(
-            case,
-            event="recommendation-done",
-            event_label=f"recommendation {recommendation.number} is done",
-            now=now,
-            contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR),
-            referrer=False,
-            key_suffix=f":{recommendation.number}:{update.pk}",
-        )
+        key = f":{recommendation.number}:{update.pk}"
+        case_tell(case, notices.RECOMMENDATION_DONE, now=now, key=key, number=recommendation.number)
     return update

@@ -25,11 +25,13 @@ from .drafting import (
     referral_withdraw_draft,
 )
 from .la_aware import referral_record_la_aware
-from .notify import agency_leads, case_link_path, case_notify, leads_notify, referrer_recipient
+from .notify import WITH_QA, CaseNotice, agency_leads, case_link_path, case_tell, referrer_recipient
 from .triage import case_link_as_duplicate, case_withdraw
 
 __all__ = [
     "CRITERIA_FIELDS",
+    "WITH_QA",
+    "CaseNotice",
     "DECISION_TRANSITIONS",
     "READ_ONLY_MESSAGE",
     "ROW_FIELDS",
@@ -42,13 +44,12 @@ __all__ = [
     "case_decide",
     "case_link_as_duplicate",
     "case_link_path",
-    "case_notify",
+    "case_tell",
     "case_withdraw",
     "deadline_met_on",
     "deadlines_waive_open",
     "decision_problems",
     "decision_record_communication",
-    "leads_notify",
     "referral_create",
     "referral_record_la_aware",
     "referral_save_section",

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
-from cspr.notifications.models import ContactRole
 from deadlines.services import deadline_open
 from referrals.lifecycle.kernel import (
     CaseActionError,
@@ -26,7 +25,7 @@ from referrals.lifecycle.states import CaseStatus
 from referrals.models import Referral, SubgroupDecision
 
 from .case_deadlines import deadline_met_on
-from .notify import case_notify, leads_notify
+from .notify import DECISION, case_tell
 
 DECISION_TRANSITIONS = {
     SubgroupDecision.Outcome.RAPID_REVIEW: Move.DECIDE_RAPID_REVIEW,
@@ -122,24 +121,10 @@ def case_decide(*, referral, decision: SubgroupDecision, organisations=(), by, n
             referral=case, rule_code="rapid_review_start", anchor=decision.decided_on, by=by, now=now
         )
         due = deadline.due_date if deadline else None
-    case_notify(
-        case,
-        event="case-decided",
-        event_label=f"subgroup decision: {decision.get_outcome_display().lower()}",
-        now=now,
-        contact_roles=(ContactRole.COORDINATOR, ContactRole.SUBGROUP_CHAIR, ContactRole.LA_SERVICE_LEADER_QA),
-        action_label="start the rapid review" if due else "",
-        due_date=due,
-    )
-    leads_notify(
-        case,
-        agencies=organisations,
-        event="case-decided",
-        event_label="the subgroup will hold a rapid review",
-        now=now,
-        action_label="be ready to give your agency’s information to the rapid review, which starts",
-        due_date=due,
-    )
+    # Only a rapid review gives the partnership something to do next, by a date.
+    action = None if due else ""
+    outcome = decision.get_outcome_display().lower()
+    case_tell(case, DECISION, now=now, due_date=due, agencies=organisations, action=action, outcome=outcome)
     return decision
 
 

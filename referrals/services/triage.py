@@ -16,7 +16,7 @@ from referrals.lifecycle.states import CaseStatus
 from referrals.models import CaseTransition, Referral
 
 from .case_deadlines import deadlines_waive_open
-from .notify import case_notify
+from .notify import DUPLICATE, WITHDRAWN, case_tell
 
 
 def withdraw_problems(*, reason: str) -> dict:
@@ -53,7 +53,7 @@ def case_withdraw(*, referral, reason: str, by, now=None) -> CaseTransition:
     row = case_move(case, Move.WITHDRAW, by=by, now=now, reason=reason.strip())
     open_codes = Deadline.objects.open().filter(referral=case).values_list("rule__code", flat=True)
     deadlines_waive_open(case, list(open_codes), reason="The referral was withdrawn", by=by, now=now)
-    case_notify(case, event="case-withdrawn", event_label="the referral has been withdrawn", now=now)
+    case_tell(case, WITHDRAWN, now=now)
     return row
 
 
@@ -93,10 +93,5 @@ def case_link_as_duplicate(*, referral, duplicate_of, reason: str = "", by, now=
         now=now,
     )
     deadlines_close_for_duplicate(referral=case, by=by, now=now)
-    case_notify(
-        case,
-        event="case-duplicate",
-        event_label=f"linked to case {primary.reference} as a duplicate referral",
-        now=now,
-    )
+    case_tell(case, DUPLICATE, now=now, main=primary.reference)
     return row
