@@ -12,11 +12,11 @@ from django.utils import timezone
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from referrals.lifecycle.kernel import (
+    DateAnswer,
     case_check_move,
     case_check_record,
     case_lock,
     case_move,
-    date_problems,
     raise_problems,
 )
 from referrals.lifecycle.moves import Move
@@ -30,6 +30,12 @@ from ..uploads import check_upload
 from . import notices
 
 S = CaseStatus
+
+
+# The dates asked for here: what messages call them, and what they may not come before.
+REPORT_RECEIVED_ON = DateAnswer(
+    "received_on", "date the final report was received", after="the date the local review started"
+)
 
 
 def final_report_store(*, case, upload, received_on: date, token, by, now) -> FinalReport:
@@ -47,14 +53,10 @@ def final_report_store(*, case, upload, received_on: date, token, by, now) -> Fi
     except ValidationError as error:
         problems["upload"] = error.messages[0]
     local = getattr(case, "local_review", None)
-    date_problems(
-        problems,
-        "received_on",
-        received_on,
-        today=timezone.localdate(now),
-        what="date the final report was received",
-        not_before=local.started_on if local else None,
-        not_before_label="the date the local review started",
+    problems.update(
+        REPORT_RECEIVED_ON.problems(
+            received_on, today=timezone.localdate(now), earliest=local.started_on if local else None
+        )
     )
     raise_problems(problems)
     digest = hashlib.sha256()

@@ -11,11 +11,11 @@ from django.utils import timezone
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from referrals.lifecycle.kernel import (
+    DateAnswer,
     case_check_move,
     case_check_record,
     case_lock,
     case_move,
-    date_problems,
     raise_problems,
 )
 from referrals.lifecycle.moves import Move
@@ -31,18 +31,18 @@ from . import notices
 S = CaseStatus
 
 
+# The dates asked for here: what messages call them, and what they may not come before.
+LOCAL_REVIEW_STARTED_ON = DateAnswer(
+    "started_on", "date the local review started", after="the date the reviewer was commissioned"
+)
+INVOLVEMENT_ON = DateAnswer("happened_on", "date", after="the date the review was commissioned")
+
+
 def local_start_problems(
     local: LocalReview | None, *, started_on: date | None, methodology: str, today: date
 ) -> dict:
-    problems: dict = {}
-    date_problems(
-        problems,
-        "started_on",
-        started_on,
-        today=today,
-        what="date the local review started",
-        not_before=local.commissioned_on if local else None,
-        not_before_label="the date the reviewer was commissioned",
+    problems = LOCAL_REVIEW_STARTED_ON.problems(
+        started_on, today=today, earliest=local.commissioned_on if local else None
     )
     if not (methodology or "").strip():
         problems["methodology"] = "Enter the review’s methodology"
@@ -78,14 +78,8 @@ def involvement_problems(
         problems["kind"] = "Select whether this is practitioners’ or the family’s involvement"
     if not (who or "").strip():
         problems["who"] = "Enter who took part"
-    date_problems(
-        problems,
-        "happened_on",
-        happened_on,
-        today=today,
-        what="date",
-        not_before=local.commissioned_on if local else None,
-        not_before_label="the date the review was commissioned",
+    problems.update(
+        INVOLVEMENT_ON.problems(happened_on, today=today, earliest=local.commissioned_on if local else None)
     )
     if method not in Involvement.Method.values:
         problems["method"] = "Select how they took part"

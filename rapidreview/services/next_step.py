@@ -13,11 +13,11 @@ from cspr.audit.services import audit_record
 from cspr.dates import long_date
 from deadlines.services import deadline_open
 from referrals.lifecycle.kernel import (
+    DateAnswer,
     case_check_move,
     case_check_record,
     case_lock,
     case_move,
-    date_problems,
     raise_problems,
 )
 from referrals.lifecycle.moves import Move
@@ -34,6 +34,31 @@ from . import notices
 S = CaseStatus
 
 
+# The dates asked for here: what messages call them, and what they may not come before.
+LOCAL_REVIEW_DECIDED_ON = DateAnswer(
+    "decided_on",
+    "date of the decision to hold a local review",
+    after="the date the rapid review was completed",
+)
+COMMISSIONED_ON = DateAnswer(
+    "commissioned_on", "date the reviewer was commissioned", after="the date of the decision"
+)
+INFORMED_ON_AT_COMMISSIONING = DateAnswer(
+    "informed_on",
+    "date the Panel, Ofsted and DfE were informed",
+    after="the date of the decision",
+    required=False,
+)
+NEXT_STEP_DECIDED_ON = DateAnswer(
+    "decided_on", "date of the decision", after="the date the rapid review was completed"
+)
+INFORMED_ON = DateAnswer(
+    "informed_on",
+    "date the Panel, Ofsted and DfE were informed",
+    after="the date of the decision to hold a local review",
+)
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -42,16 +67,6 @@ def _recommended(case) -> str:
 
     review = getattr(case, "rapid_review", None)
     return review.recommendation if review else ""
-
-
-def _after_rapid_review(case) -> dict:
-    """The next step is decided once the rapid review is complete (§9)."""
-
-    review = getattr(case, "rapid_review", None)
-    return {
-        "not_before": review.completed_on if review else None,
-        "not_before_label": "the date the rapid review was completed",
-    }
 
 
 def _differs_problem(case, chosen: str, rationale: str, problems: dict) -> None:
@@ -79,39 +94,15 @@ def commission_problems(
     """What is wrong with commissioning a local review: the dates in order after the
     rapid review, the reviewer, and a reason when the rapid review recommended otherwise."""
     review = getattr(case, "rapid_review", None)
-    problems: dict = {}
-    date_problems(
-        problems,
-        "decided_on",
-        decided_on,
-        today=today,
-        what="date of the decision to hold a local review",
-        not_before=review.completed_on if review else None,
-        not_before_label="the date the rapid review was completed",
+    problems = LOCAL_REVIEW_DECIDED_ON.problems(
+        decided_on, today=today, earliest=review.completed_on if review else None
     )
     if not (reviewer_name or "").strip():
         problems["reviewer_name"] = "Enter the reviewer’s name"
     if not (reviewer_organisation or "").strip():
         problems["reviewer_organisation"] = "Enter the reviewer’s organisation"
-    date_problems(
-        problems,
-        "commissioned_on",
-        commissioned_on,
-        today=today,
-        what="date the reviewer was commissioned",
-        not_before=decided_on,
-        not_before_label="the date of the decision",
-    )
-    date_problems(
-        problems,
-        "informed_on",
-        informed_on,
-        today=today,
-        what="date the Panel, Ofsted and DfE were informed",
-        required=False,
-        not_before=decided_on,
-        not_before_label="the date of the decision",
-    )
+    problems.update(COMMISSIONED_ON.problems(commissioned_on, today=today, earliest=decided_on))
+    problems.update(INFORMED_ON_AT_COMMISSIONING.problems(informed_on, today=today, earliest=decided_on))
     _differs_problem(case, NextStep.LOCAL_REVIEW, rationale, problems)
     return problems
 
@@ -188,16 +179,7 @@ def case_commission_local_review(
 
 
 def informed_problems(local: LocalReview | None, *, informed_on: date | None, today: date) -> dict:
-    problems: dict = {}
-    date_problems(
-        problems,
-        "informed_on",
-        informed_on,
-        today=today,
-        what="date the Panel, Ofsted and DfE were informed",
-        not_before=local.decided_on if local else None,
-        not_before_label="the date of the decision to hold a local review",
-    )
+    problems = INFORMED_ON.problems(informed_on, today=today, earliest=local.decided_on if local else None)
     return problems
 
 
@@ -238,14 +220,9 @@ NO_FURTHER_REVIEW_RATIONALE = "Enter why there will be no further review"
 def next_step_problems(case, *, decided_on: date | None, rationale: str, missing: str, today: date) -> dict:
     """What is wrong with a national review or no further review: its date (after the
     rapid review was completed) and its rationale (`missing` says which is wanted)."""
-    problems: dict = {}
-    date_problems(
-        problems,
-        "decided_on",
-        decided_on,
-        today=today,
-        what="date of the decision",
-        **_after_rapid_review(case),
+    review = getattr(case, "rapid_review", None)
+    problems = NEXT_STEP_DECIDED_ON.problems(
+        decided_on, today=today, earliest=review.completed_on if review else None
     )
     if not (rationale or "").strip():
         problems["rationale"] = missing

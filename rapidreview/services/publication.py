@@ -14,11 +14,11 @@ from cspr.dates import long_date
 from deadlines.services import deadline_open, deadline_reanchor
 from referrals.lifecycle.kernel import (
     CaseActionError,
+    DateAnswer,
     case_check_move,
     case_check_record,
     case_lock,
     case_move,
-    date_problems,
     raise_problems,
 )
 from referrals.lifecycle.moves import Move
@@ -33,6 +33,17 @@ from ..models import (
 from . import notices
 
 S = CaseStatus
+
+
+# The dates asked for here: what messages call them, and what they may not come before.
+REPORT_SENT_ON = DateAnswer(
+    "sent_on", "date the report was sent", after="the date the final report was received"
+)
+PUBLISHED_ON = DateAnswer(
+    "published_on",
+    "date of publication",
+    after="the date the report was sent to the Panel and the Secretary of State",
+)
 
 
 def plan_problems(case, *, planned_on: date | None) -> dict:
@@ -57,16 +68,7 @@ def plan_problems(case, *, planned_on: date | None) -> dict:
 
 def report_sent_problems(case, *, sent_on: date | None, today: date) -> dict:
     report = FinalReport.objects.filter(referral=case).order_by("received_on").first()
-    problems: dict = {}
-    date_problems(
-        problems,
-        "sent_on",
-        sent_on,
-        today=today,
-        what="date the report was sent",
-        not_before=report.received_on if report else None,
-        not_before_label="the date the final report was received",
-    )
+    problems = REPORT_SENT_ON.problems(sent_on, today=today, earliest=report.received_on if report else None)
     return problems
 
 
@@ -86,14 +88,8 @@ def publish_problems(
     problems: dict = {}
     if full_report is None:
         problems["full_report"] = "Select what was published"
-    date_problems(
-        problems,
-        "published_on",
-        published_on,
-        today=today,
-        what="date of publication",
-        not_before=publication.sent_to_panel_sos_on,
-        not_before_label="the date the report was sent to the Panel and the Secretary of State",
+    problems.update(
+        PUBLISHED_ON.problems(published_on, today=today, earliest=publication.sent_to_panel_sos_on)
     )
     if not (where_published or "").strip():
         problems["where_published"] = "Enter where it was published"

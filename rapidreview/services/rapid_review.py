@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from deadlines.services import deadline_open
 from referrals.lifecycle.kernel import (
+    DateAnswer,
     case_check_move,
     case_lock,
     case_move,
-    date_problems,
     raise_problems,
 )
 from referrals.lifecycle.moves import Move
@@ -29,19 +29,24 @@ from . import notices
 S = CaseStatus
 
 
+# The dates asked for here: what messages call them, and what they may not come before.
+RAPID_REVIEW_STARTED_ON = DateAnswer(
+    "started_on", "date the rapid review started", after="the date of the decision to hold it"
+)
+RAPID_REVIEW_COMPLETED_ON = DateAnswer(
+    "completed_on", "date the rapid review was completed", after="the date it started"
+)
+SENT_TO_PANEL_ON = DateAnswer(
+    "sent_on", "date the rapid review was sent to the National Panel", after="the date it was completed"
+)
+
+
 def start_problems(case, *, started_on: date | None, organisations, today: date) -> dict:
     """What is wrong with the rapid review's start: its date (not before the decision to
     hold it) and the organisations taking part."""
     decision = getattr(case, "subgroup_decision", None)
-    problems: dict = {}
-    date_problems(
-        problems,
-        "started_on",
-        started_on,
-        today=today,
-        what="date the rapid review started",
-        not_before=decision.decided_on if decision else None,
-        not_before_label="the date of the decision to hold it",
+    problems = RAPID_REVIEW_STARTED_ON.problems(
+        started_on, today=today, earliest=decision.decided_on if decision else None
     )
     if not list(organisations or []):
         problems["organisations"] = "Select the organisations taking part in the rapid review"
@@ -105,14 +110,8 @@ def findings_problems(*, started_on: date | None, today: date, **findings) -> di
 
     if findings.get("recommendation") not in NextStep.values:
         problems["recommendation"] = "Select the recommended next step"
-    date_problems(
-        problems,
-        "completed_on",
-        findings.get("completed_on"),
-        today=today,
-        what="date the rapid review was completed",
-        not_before=started_on,
-        not_before_label="the date it started",
+    problems.update(
+        RAPID_REVIEW_COMPLETED_ON.problems(findings.get("completed_on"), today=today, earliest=started_on)
     )
     return problems
 
@@ -178,15 +177,8 @@ def case_complete_rapid_review(
 
 
 def sent_to_panel_problems(review: RapidReview | None, *, sent_on: date | None, today: date) -> dict:
-    problems: dict = {}
-    date_problems(
-        problems,
-        "sent_on",
-        sent_on,
-        today=today,
-        what="date the rapid review was sent to the National Panel",
-        not_before=review.completed_on if review else None,
-        not_before_label="the date it was completed",
+    problems = SENT_TO_PANEL_ON.problems(
+        sent_on, today=today, earliest=review.completed_on if review else None
     )
     return problems
 

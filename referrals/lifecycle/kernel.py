@@ -19,6 +19,7 @@ A refusal writes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -125,28 +126,26 @@ def case_move(
     return row
 
 
-def date_problems(
-    problems: dict,
-    field: str,
-    day: date | None,
-    *,
-    today: date,
-    what: str,
-    required: bool = True,
-    not_before: date | None = None,
-    not_before_label: str = "",
-) -> None:
-    """The usual date checks: present, not in the future, not before an earlier event."""
-    if day is None:
-        if required:
-            problems.setdefault(field, f"Enter the {what}")
-        return
-    if day > today:
-        problems.setdefault(field, f"The {what} must be today or in the past")
-    elif not_before and day < not_before:
-        problems.setdefault(
-            field, f"The {what} must be on or after {not_before_label} ({long_date(not_before)})"
-        )
+@dataclass(frozen=True)
+class DateAnswer:
+    """A date someone records about a case, checked the same way by its form and its
+    service: given (unless optional), not in the future, and not before the event it
+    follows. `what` is how messages name it ("date the rapid review started"); `after`
+    how they name the earliest day it may be ("the date of the decision to hold it")."""
+
+    field: str
+    what: str
+    after: str = ""
+    required: bool = True
+
+    def problems(self, day: date | None, *, today: date, earliest: date | None = None) -> dict:
+        if day is None:
+            return {self.field: f"Enter the {self.what}"} if self.required else {}
+        if day > today:
+            return {self.field: f"The {self.what} must be today or in the past"}
+        if earliest and day < earliest:
+            return {self.field: f"The {self.what} must be on or after {self.after} ({long_date(earliest)})"}
+        return {}
 
 
 def raise_problems(problems: dict) -> None:

@@ -13,11 +13,11 @@ from cspr.audit.services import audit_record
 from deadlines.services import deadline_open
 from referrals.lifecycle.kernel import (
     CaseActionError,
+    DateAnswer,
     case_check_move,
     case_check_record,
     case_lock,
     case_move,
-    date_problems,
     raise_problems,
 )
 from referrals.lifecycle.moves import Move
@@ -34,6 +34,20 @@ DECISION_TRANSITIONS = {
     SubgroupDecision.Outcome.MULTI_AGENCY_REVIEW: Move.DECIDE_OTHER_LEARNING_REVIEW,
 }
 CRITERIA_FIELDS = [name for name, _label in SubgroupDecision.CRITERIA + SubgroupDecision.CIRCUMSTANCES]
+# The dates asked for here: what messages call them, and what they may not come before.
+DECIDED_ON = DateAnswer("decided_on", "date of the decision", after="the date the referral was submitted")
+FAMILY_INFORMED_ON = DateAnswer(
+    "family_informed_on",
+    "date the decision was communicated to the family",
+    after="the date of the decision",
+    required=False,
+)
+REFERRER_INFORMED_ON = DateAnswer(
+    "referrer_informed_on",
+    "date the decision was communicated to the referrer",
+    after="the date of the decision",
+    required=False,
+)
 
 
 def decision_problems(decision: SubgroupDecision, organisations, *, case: Referral, today: date) -> dict:
@@ -46,32 +60,21 @@ def decision_problems(decision: SubgroupDecision, organisations, *, case: Referr
     if not (decision.rationale or "").strip():
         problems["rationale"] = "The decision needs a rationale"
     submitted_on = timezone.localdate(case.submitted_at) if case.submitted_at else None
-    date_problems(
-        problems,
-        "decided_on",
-        decision.decided_on,
-        today=today,
-        what="date of the decision",
-        not_before=submitted_on,
-        not_before_label="the date the referral was submitted",
-    )
+    problems.update(DECIDED_ON.problems(decision.decided_on, today=today, earliest=submitted_on))
     if decision.outcome == SubgroupDecision.Outcome.RAPID_REVIEW and not list(organisations):
         problems["organisations"] = "Select the organisations taking part in the rapid review"
-    for field, what in (
-        ("family_informed_on", "date the decision was communicated to the family"),
-        ("referrer_informed_on", "date the decision was communicated to the referrer"),
-    ):
-        date_problems(
-            problems,
-            field,
-            getattr(decision, field),
-            today=today,
-            what=what,
-            required=False,
-            not_before=decision.decided_on,
-            not_before_label="the date of the decision",
-        )
-    return problems
+    return {
+        **problems,
+        **_told_problems(decision, decision.family_informed_on, decision.referrer_informed_on, today),
+    }
+
+
+def _told_problems(decision, family_informed_on, referrer_informed_on, today) -> dict:
+    """The days the family and the referrer were told: not in the future, not before the decision."""
+    return {
+        **FAMILY_INFORMED_ON.problems(family_informed_on, today=today, earliest=decision.decided_on),
+        **REFERRER_INFORMED_ON.problems(referrer_informed_on, today=today, earliest=decision.decided_on),
+    }
 
 
 @transaction.atomic
@@ -135,22 +138,7 @@ def communication_problems(
     before the decision, not in the future)."""
     if family_informed_on is None and referrer_informed_on is None:
         return {"family_informed_on": "Enter at least one date"}
-    problems: dict = {}
-    for field, day, what in (
-        ("family_informed_on", family_informed_on, "date the decision was communicated to the family"),
-        ("referrer_informed_on", referrer_informed_on, "date the decision was communicated to the referrer"),
-    ):
-        date_problems(
-            problems,
-            field,
-            day,
-            today=today,
-            what=what,
-            required=False,
-            not_before=decision.decided_on,
-            not_before_label="the date of the decision",
-        )
-    return problems
+    return _told_problems(decision, family_informed_on, referrer_informed_on, today)
 
 
 @transaction.atomic
