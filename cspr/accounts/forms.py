@@ -1,6 +1,16 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .throttle import SIGN_IN_PAUSED
+
+
+def clock_time(moment) -> str:
+    """A time as GOV.UK writes it: 2:35pm."""
+    local = timezone.localtime(moment)
+    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def gds_helper(button: str) -> FormHelper:
@@ -21,6 +31,12 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.helper = gds_helper("Sign in")
+
+    def get_invalid_login_error(self):
+        until = getattr(self.request, "sign_in_blocked_until", None)
+        if until is not None:
+            return ValidationError(SIGN_IN_PAUSED.format(time=clock_time(until)), code="paused")
+        return super().get_invalid_login_error()
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

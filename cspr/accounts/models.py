@@ -63,3 +63,19 @@ class User(AbstractUser):
         groups = [Group.objects.get_or_create(name=Role(role).label)[0] for role in roles]
         self.groups.set(groups)
         self._roles_cache = None
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins to one username, from any address (see cspr.accounts.throttle).
+
+    The username is kept only as a digest: people type passwords into the username field,
+    and a typed name says nothing about whether an account has it.
+    """
+
+    username_digest = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.failures} failures, last {self.last_failure_at:%Y-%m-%d %H:%M}"
