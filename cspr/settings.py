@@ -147,6 +147,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# A password-reset link works once and for an hour.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_LINK_MINUTES", default=60) * 60
+# Reset requests taken from one client address, and links sent to one account, per hour.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=10)
+PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = env.int("PASSWORD_RESET_PER_ACCOUNT_PER_HOUR", default=3)
 
 # Sessions end after this many minutes without a request (IdleTimeoutMiddleware).
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
