@@ -55,13 +55,15 @@ if not DEBUG and SECRET_KEY in PUBLISHED_SECRET_KEYS:
     raise ImproperlyConfigured("SECRET_KEY is the example value from .env.example: set a secret of your own.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "cspr.views.csrf_failure"
 # Absolute base of links in emails, which are sent outside any request.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="North Somerset Safeguarding Children Partnership")
 SERVICE_NAME = "Child Safeguarding Practice Reviews"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin, on a site that needs a verified second factor (cspr.admin_site).
+    "cspr.admin_apps.CsprAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +73,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cspr.accounts",
     "cspr.audit",
     "cspr.notifications",
@@ -89,8 +94,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): a second-factor code was accepted in this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cspr.accounts.middleware.IdleTimeoutMiddleware",
+    "cspr.accounts.middleware.TwoFactorMiddleware",
     "cspr.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
@@ -147,6 +155,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Two-factor sign-in: the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="CSPR case manager")
+
 # A password-reset link works once and for an hour.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_LINK_MINUTES", default=60) * 60
 # Reset requests taken from one client address, and links sent to one account, per hour.

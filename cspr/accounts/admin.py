@@ -1,15 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.audit.admin_mixins import AuditedAdminMixin
 
 from .models import Agency, User
 from .services import account_password_changed, account_password_set_by_admin
+from .two_factor import two_factor_reset_by_admin
 
 # Who may grant administration itself. An administrator who is not a superuser manages
 # people, but cannot make anyone (themselves included) staff or superuser, nor change roles.
@@ -18,6 +21,12 @@ SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "is_staff", "groups", "user_permis
 # Roles are groups: who holds which role decides who sees every case, so changes to them
 # are audited like any other.
 admin.site.unregister(Group)
+
+# Two-factor devices hold the secret of someone's authenticator app and their recovery
+# codes; django-otp's own admin pages would show them (a QR code of the secret, too). An
+# administrator resets a lost phone from the user list instead ("Reset two-factor").
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(Group)
@@ -55,6 +64,33 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "agency", "password1", "password2")}),
     )
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor sign-in (a lost phone)", permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        """Remove each person's authenticator app and recovery codes; audited and emailed.
+        Only a superuser resets someone with access to admin."""
+        done, skipped = 0, 0
+        for person in queryset:
+            if (person.is_staff or person.is_superuser) and not request.user.is_superuser:
+                skipped += 1
+                continue
+            two_factor_reset_by_admin(user=person, by=request.user, request=request)
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                f"Two-factor sign-in reset for {done} {'person' if done == 1 else 'people'}. "
+                "They set it up again at their next sign-in.",
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                f"Not reset for {skipped}: only a superuser resets two-factor sign-in for someone "
+                "with access to administration.",
+                messages.WARNING,
+            )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -1,5 +1,6 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
+from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -55,3 +56,28 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper("Set password")
+
+
+class SecurityCodeForm(forms.Form):
+    """One box for a code: 6 digits from the app (or, at sign-in, a recovery code)."""
+
+    code = forms.CharField(
+        label="Security code",
+        max_length=40,
+        error_messages={"required": "Enter the security code"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def __init__(self, *args, button: str = "Continue", hint: str = "", numeric: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = hint
+        if numeric:
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+        self.helper = gds_helper(button)

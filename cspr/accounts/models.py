@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from .roles import PARTNERSHIP_ROLES, Role
+from .roles import PARTNERSHIP_ROLES, TWO_FACTOR_ROLES, Role
 
 
 class Agency(models.Model):
@@ -56,6 +56,12 @@ class User(AbstractUser):
     def is_partnership(self) -> bool:
         """Chair, subgroup member or coordinator: sees every submitted case."""
         return bool(self.roles & PARTNERSHIP_ROLES)
+
+    @property
+    def two_factor_required(self) -> bool:
+        """Chair, coordinator and administrator roles, and anyone with access to Django
+        admin, must sign in with an authenticator app as well as a password."""
+        return bool(self.roles & TWO_FACTOR_ROLES) or self.is_staff or self.is_superuser
 
     def set_roles(self, roles) -> None:
         from django.contrib.auth.models import Group

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from . import forms
+from .permissions import can_turn_off_two_factor
 from .roles import Role
 from .services import (
     PasswordResetRefused,
@@ -13,6 +14,7 @@ from .services import (
     account_password_reset_request,
     reset_link_lifetime,
 )
+from .two_factor import app_device, recovery_codes_left
 
 
 @login_required
@@ -22,7 +24,12 @@ def account(request):
     return render(
         request,
         "accounts/account.html",
-        {"role_labels": [Role(role).label for role in Role if role in user.roles]},
+        {
+            "role_labels": [Role(role).label for role in Role if role in user.roles],
+            "app_device": app_device(user),
+            "recovery_codes_left": recovery_codes_left(user),
+            "can_turn_off_two_factor": can_turn_off_two_factor(user)[0],
+        },
     )
 
 
