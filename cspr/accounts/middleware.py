@@ -68,19 +68,22 @@ class TwoFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified() or getattr(view_func, "two_factor_exempt", False):
+        if not user.is_authenticated or user.is_verified():
             return None
         target = None
         if has_two_factor(user):
             target = "two_factor_verify"
         elif user.two_factor_required:
+            target = "two_factor_setup"
+        # The header shows only "Sign out" until the second step is done.
+        request.two_factor_pending = target is not None
+        if target is None or getattr(view_func, "two_factor_exempt", False):
+            return None
+        if target == "two_factor_setup":
             messages.info(
                 request,
                 "Your role needs two-factor sign-in. Set it up to continue: it takes about 2 minutes.",
             )
-            target = "two_factor_setup"
-        if target is None:
-            return None
         url = reverse(target)
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})

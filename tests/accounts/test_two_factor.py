@@ -319,3 +319,16 @@ def test_account_page_says_whether_two_factor_is_on(client, make_user):
     assert "Off" in off and "Set up" in off
     assert "On: authenticator app added" in on
     assert "Turn off" not in on
+
+
+def test_header_offers_only_sign_out_until_the_second_step_is_done(client, make_user):
+    pat = make_user(Role.COORDINATOR, username="pat")
+    sign_in_with_password(client, "pat")
+    pending = client.get(reverse("two_factor_verify")).content.decode()
+    client.post(reverse("two_factor_verify"), {"code": totp_code(pat)})
+    done = client.get(reverse("home")).content.decode()
+
+    assert "Sign out" in pending
+    assert ">Your account<" not in pending
+    assert 'href="/deadlines/"' not in pending
+    assert ">Your account<" in done
