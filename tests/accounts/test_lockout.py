@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,8 +49,6 @@ def test_lockout_behind_proxy_locks_only_the_guessing_client(client, make_user, 
 
 
 def test_lockout_records_the_client_address_the_audit_uses(client, make_user, settings, behind_proxy):
-    from axes.models import AccessAttempt
-
     make_user(username="pat")
     sign_in_via_proxy(client, "pat", "wrong-password", "203.0.113.66")
 
