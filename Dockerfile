@@ -21,4 +21,5 @@ COPY --from=assets --chown=cspr:cspr /app/static/build static/build
 RUN mkdir -p var && chown cspr:cspr var
 USER cspr
 EXPOSE 8000
-CMD ["gunicorn", "cspr.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "cspr.gunicorn_logging.MaskingLogger"]
+# gunicorn.conf.py in /app holds bind, workers, the masked access log and the trusted proxy.
+CMD ["gunicorn", "cspr.wsgi:application"]

@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate seed lint check benchmark clean
+.PHONY: run test install assets migrate seed lint check security benchmark clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,13 @@ lint: install
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# bandit over the application code (the benchmark's seeded random data is not security),
+# then pip-audit over the installed packages; pip-audit says so, and passes, when its
+# vulnerability data cannot be reached.
+security: install
+	$(VENV)/bin/bandit -q -c pyproject.toml -r cspr referrals rapidreview deadlines manage.py gunicorn.conf.py
+	$(PY) .ci/pip-audit
 
 # Seeds a throwaway database (a temporary SQLite file, or BENCHMARK_DATABASE_URL) with
 # 20,000 cases and prints the deadline dashboard's and sweep's times and query counts.

@@ -6,6 +6,7 @@ SQLite, a filesystem Celery broker and mail written to files under var/.
 `.env.example` lists every variable.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -54,13 +55,15 @@ if not DEBUG and SECRET_KEY in PUBLISHED_SECRET_KEYS:
     raise ImproperlyConfigured("SECRET_KEY is the example value from .env.example: set a secret of your own.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "cspr.views.csrf_failure"
 # Absolute base of links in emails, which are sent outside any request.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="North Somerset Safeguarding Children Partnership")
 SERVICE_NAME = "Child Safeguarding Practice Reviews"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin, on a site that needs a verified second factor (cspr.admin_site).
+    "cspr.admin_apps.CsprAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +73,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cspr.accounts",
     "cspr.audit",
     "cspr.notifications",
@@ -79,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers not from our own proxy are dropped before anything reads them.
+    "cspr.proxies.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cspr.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -86,8 +94,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): a second-factor code was accepted in this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cspr.accounts.middleware.IdleTimeoutMiddleware",
+    "cspr.accounts.middleware.TwoFactorMiddleware",
     "cspr.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
@@ -131,7 +142,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # In this order: the per-address lockout, the per-username back-off, then the password.
     "axes.backends.AxesStandaloneBackend",
+    "cspr.accounts.backends.SignInThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -142,6 +155,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Two-factor sign-in: the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="CSPR case manager")
+
+# A password-reset link works once and for an hour.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_LINK_MINUTES", default=60) * 60
+# Reset requests taken from one client address, and links sent to one account, per hour.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=10)
+PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = env.int("PASSWORD_RESET_PER_ACCOUNT_PER_HOUR", default=3)
 
 # Sessions end after this many minutes without a request (IdleTimeoutMiddleware).
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -153,10 +174,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: lock an account + address out after repeated failures.
+# django-axes: lock an account + address out after repeated failures. The address is the
+# one the audit trail records (the real client behind our proxy, not the proxy's own).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cspr.audit.services.client_ip"
+# However many addresses they come from: after this many failed sign-ins to one username
+# (forgotten a day after the last), each further try waits 1, 2, 4… minutes, up to the
+# maximum. Applies to names with no account too, so it tells nobody which names exist.
+SIGN_IN_USERNAME_FAILURE_LIMIT = env.int("SIGN_IN_USERNAME_FAILURE_LIMIT", default=10)
+SIGN_IN_BACKOFF_MAX_MINUTES = env.int("SIGN_IN_BACKOFF_MAX_MINUTES", default=60)
+SIGN_IN_FAILURE_WINDOW_HOURS = 24
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -270,6 +299,15 @@ LOGGING = {
 # How many reverse proxies of ours stand in front of the app. Only then are
 # X-Forwarded-For and X-Forwarded-Proto believed; a client can write either header.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The addresses or networks our nearest proxy connects from. On any other connection the
+# forwarded headers are removed (cspr.proxies), so a client that reaches the application
+# server directly cannot forge its address or claim HTTPS.
+TRUSTED_PROXY_ADDRESSES = env.list("TRUSTED_PROXY_ADDRESSES", default=["127.0.0.1", "::1"])
+try:
+    for _address in TRUSTED_PROXY_ADDRESSES:
+        ipaddress.ip_network(_address.strip(), strict=False)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_ADDRESSES: {exc}") from exc
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

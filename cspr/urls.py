@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from cspr import views
 from cspr.accounts.forms import LoginForm
+from cspr.accounts.middleware import two_factor_exempt
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +13,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/sign-out/", two_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
     path("account/", include("cspr.accounts.urls")),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
@@ -20,5 +21,6 @@ urlpatterns = [
     path("", include("rapidreview.urls")),
 ]
 
-admin.site.site_header = "Child Safeguarding Practice Reviews — administration"
-admin.site.site_title = "CSPR administration"
+# Error pages in the service's look (templates/400.html, 403.html, 404.html, 500.html);
+# 403 shows the refusal's own sentence. The 500 page needs neither database nor session.
+handler500 = "cspr.views.server_error"

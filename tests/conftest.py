@@ -2,10 +2,14 @@ import os
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cspr.accounts.models import User
 from cspr.accounts.roles import Role, sync_role_groups
 
-from .factories import AgencyFactory, UserFactory
+from .factories import AgencyFactory, UserFactory, totp_code
 
 # In CI, a test that needs PostgreSQL or Redis must fail, not skip, when it is missing.
 REQUIRE_SERVICES = os.environ.get("CSPR_REQUIRE_SERVICES") == "1"
@@ -64,6 +68,25 @@ def _no_broker(request, monkeypatch):
 @pytest.fixture
 def queued_tasks(_no_broker):
     return _no_broker
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_step(monkeypatch):
+    """client.force_login stands for a whole sign-in: for someone with an authenticator
+    app, password and code. Tests of the second step itself sign in through the pages, or
+    use force_login_password_only."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_password_only", original, raising=False)
 
 
 DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
@@ -165,8 +188,13 @@ def assert_accessible(page, *, context: str = "") -> None:
 
 
 def sign_in(page, username: str, password: str) -> None:
+    """Sign in through the pages, entering the authenticator app's code when asked."""
     page.goto("/account/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    if "/account/two-factor/code/" in page.url:
+        page.get_by_label("Security code").fill(totp_code(User.objects.get(username=username)))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()

@@ -1,10 +1,13 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from .two_factor import has_two_factor
 
 SESSION_KEY = "last_activity"
 SIGNED_IN_KEY = "signed_in_at"
@@ -43,3 +46,45 @@ class IdleTimeoutMiddleware:
         logout(request)
         messages.info(request, message)
         return redirect(f"{reverse('login')}?timeout=1")
+
+
+def two_factor_exempt(view):
+    """Mark a view reachable before the second sign-in step: the code and set-up pages
+    themselves, and signing out."""
+    view.two_factor_exempt = True
+    return view
+
+
+class TwoFactorMiddleware:
+    """Until a code from the authenticator app (or a recovery code) is accepted in this
+    session, someone who has the app set up sees only the code page, and someone whose
+    role needs it (TWO_FACTOR_ROLES, or access to admin) sees only the set-up pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        target = None
+        if has_two_factor(user):
+            target = "two_factor_verify"
+        elif user.two_factor_required:
+            target = "two_factor_setup"
+        # The header shows only "Sign out" until the second step is done.
+        request.two_factor_pending = target is not None
+        if target is None or getattr(view_func, "two_factor_exempt", False):
+            return None
+        if target == "two_factor_setup":
+            messages.info(
+                request,
+                "Your role needs two-factor sign-in. Set it up to continue: it takes about 2 minutes.",
+            )
+        url = reverse(target)
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(url)

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 
-from .roles import PARTNERSHIP_ROLES, Role
+from .roles import PARTNERSHIP_ROLES, TWO_FACTOR_ROLES, Role
 
 
 class Agency(models.Model):
@@ -57,7 +57,29 @@ class User(AbstractUser):
         """Chair, subgroup member or coordinator: sees every submitted case."""
         return bool(self.roles & PARTNERSHIP_ROLES)
 
+    @property
+    def two_factor_required(self) -> bool:
+        """Chair, coordinator and administrator roles, and anyone with access to Django
+        admin, must sign in with an authenticator app as well as a password."""
+        return bool(self.roles & TWO_FACTOR_ROLES) or self.is_staff or self.is_superuser
+
     def set_roles(self, roles) -> None:
         groups = [Group.objects.get_or_create(name=Role(role).label)[0] for role in roles]
         self.groups.set(groups)
         self._roles_cache = None
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins to one username, from any address (see cspr.accounts.throttle).
+
+    The username is kept only as a digest: people type passwords into the username field,
+    and a typed name says nothing about whether an account has it.
+    """
+
+    username_digest = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.failures} failures, last {self.last_failure_at:%Y-%m-%d %H:%M}"

@@ -20,6 +20,10 @@ class Role(models.TextChoices):
 # Roles that see every submitted case, whatever the agency.
 PARTNERSHIP_ROLES = frozenset({Role.CHAIR, Role.MEMBER, Role.COORDINATOR})
 
+# Roles that must sign in with a second factor (an authenticator app): they decide on and
+# see every case, or run the system. Anyone else may turn it on for themselves.
+TWO_FACTOR_ROLES = frozenset({Role.CHAIR, Role.COORDINATOR, Role.ADMINISTRATOR})
+
 # Model permissions per role, as "app_label.codename" patterns; "*" means all four
 # default permissions of the model. Only administrators use Django admin.
 ADMIN_MODELS = [

@@ -20,6 +20,21 @@ class AuditAction(models.TextChoices):
     # Accounts and administration
     ACCOUNT_LOGIN = "account.login", "Signed in"
     ACCOUNT_LOGOUT = "account.logout", "Signed out"
+    ACCOUNT_SIGN_IN_PAUSED = "account.sign_in_paused", "Sign-in paused after repeated failures"
+    PASSWORD_CHANGED = "account.password_changed", "Password changed"
+    PASSWORD_SET_BY_ADMIN = "account.password_set_by_admin", "Password set by an administrator"
+    PASSWORD_RESET_REQUESTED = "account.password_reset_requested", "Password reset asked for"
+    PASSWORD_RESET_REFUSED = "account.password_reset_refused", "Password reset refused (too many)"
+    PASSWORD_RESET_COMPLETED = "account.password_reset_completed", "Password reset completed"
+    TWO_FACTOR_ENABLED = "account.two_factor_enabled", "Two-factor sign-in set up"
+    TWO_FACTOR_VERIFIED = "account.two_factor_verified", "Two-factor code accepted"
+    TWO_FACTOR_FAILED = "account.two_factor_failed", "Two-factor code refused"
+    TWO_FACTOR_DISABLED = "account.two_factor_disabled", "Two-factor sign-in turned off"
+    TWO_FACTOR_RESET_BY_ADMIN = (
+        "account.two_factor_reset_by_admin",
+        "Two-factor sign-in reset by an administrator",
+    )
+    RECOVERY_CODES_REPLACED = "account.recovery_codes_replaced", "Recovery codes replaced"
     ADMIN_ADDED = "admin.added", "Added in administration"
     ADMIN_CHANGED = "admin.changed", "Changed in administration"
     ADMIN_DELETED = "admin.deleted", "Deleted in administration"

@@ -1,16 +1,20 @@
 from django.conf import settings
 from django.utils import timezone
 
+from cspr.proxies import from_trusted_proxy
+
 from .models import AuditAction, AuditEvent
 
 
 def client_ip(request) -> str | None:
-    """The client's address: the connection's own, or, behind TRUSTED_PROXY_COUNT proxies of
-    ours, the address the outermost of them saw. Entries a client wrote itself are ignored."""
+    """The client's address: the connection's own, or, on a connection from our proxy
+    (TRUSTED_PROXY_ADDRESSES) behind TRUSTED_PROXY_COUNT proxies of ours, the address the
+    outermost of them saw. Entries a client wrote itself are ignored. The sign-in lockout
+    (django-axes) uses this too, so it counts failures per real client."""
     if request is None:
         return None
     proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
+    if proxies and from_trusted_proxy(request):
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:

@@ -27,7 +27,9 @@ class NotificationAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "event")
     search_fields = ("case_reference", "recipient_email", "event")
-    readonly_fields = [field.name for field in Notification._meta.fields]
+    # A row's context can hold a live password-reset link: admin never shows it.
+    exclude = ("context",)
+    readonly_fields = [field.name for field in Notification._meta.fields if field.name != "context"]
 
     def has_add_permission(self, request):
         return False

@@ -35,8 +35,16 @@ SAFE_CONTEXT_KEYS = frozenset(
         "link_path",
         "recipient_name",
         "agency_name",
+        # Account emails: who changed it (an administrator's name) and when; how long a
+        # reset link works.
+        "actor_name",
+        "occurred_at",
+        "valid_for",
     }
 )
+# Emails whose link is a credential (a password reset): the link is dropped from the
+# outbox row once the message is sent, and admin never shows a row's context.
+ONE_TIME_LINK_TEMPLATES = frozenset({"account_password_reset"})
 MAX_ATTEMPTS = 10
 
 
@@ -229,7 +237,12 @@ def notification_deliver(*, notification_id: int, now=None) -> str:
             notification.last_error = ""
         elif notification.attempts >= MAX_ATTEMPTS:
             notification.status = Notification.Status.FAILED
-        notification.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        if (
+            notification.status != Notification.Status.PENDING
+            and notification.template in ONE_TIME_LINK_TEMPLATES
+        ):
+            notification.context = {k: v for k, v in notification.context.items() if k != "link_path"}
+        notification.save(update_fields=["status", "sent_at", "attempts", "last_error", "context"])
     if error is not None and notification.status == Notification.Status.PENDING:
         logger.warning("notification %s not accepted (attempt %s)", notification_id, notification.attempts)
         raise NotificationDeliveryError(str(error)) from error

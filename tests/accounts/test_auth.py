@@ -7,6 +7,8 @@ from django.urls import reverse
 from cspr.accounts.middleware import SESSION_KEY
 from cspr.accounts.roles import Role
 from cspr.audit.models import AuditEvent
+from cspr.notifications.models import Notification
+from cspr.notifications.services import notification_deliver
 
 from ..factories import TEST_PASSWORD
 
@@ -107,6 +109,7 @@ def test_password_reset_sends_link_to_account_address(client, make_user):
     make_user(username="pat", email="pat@example.org")
 
     response = client.post(reverse("password_reset"), {"email": "pat@example.org"})
+    notification_deliver(notification_id=Notification.objects.get(event="account_password_reset").pk)
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1

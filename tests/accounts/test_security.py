@@ -40,6 +40,7 @@ def test_pages_for_signed_in_users_are_not_cached(client, make_user):
 )
 def test_client_ip_believes_only_our_own_proxies(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.0.0.0/24"]
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_ip(request) == expected

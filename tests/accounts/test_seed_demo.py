@@ -2,6 +2,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.models import User
 
@@ -41,3 +43,21 @@ def test_seed_demo_is_idempotent(settings):
         ).count()
         == 6
     )
+
+
+def test_seed_demo_gives_the_roles_that_need_it_a_second_factor_and_prints_it(settings):
+    settings.DEBUG = True
+    first, second = StringIO(), StringIO()
+    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", stdout=second)
+
+    with_app = set(TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True))
+    assert with_app == {"chair", "coordinator", "admin"}
+    chair_key = TOTPDevice.objects.get(user__username="chair")
+    assert TOTPDevice.objects.filter(user__username="chair").count() == 1
+    codes = list(StaticToken.objects.filter(device__user__username="chair").values_list("token", flat=True))
+    assert len(codes) == 10
+    for output in (first.getvalue(), second.getvalue()):
+        assert "key " in output
+        assert codes[0] in output
+    assert chair_key.pk == TOTPDevice.objects.get(user__username="chair").pk

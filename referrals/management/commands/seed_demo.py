@@ -5,9 +5,12 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.models import Agency, User
 from cspr.accounts.roles import Role, sync_role_groups
+from cspr.accounts.two_factor import APP_DEVICE_NAME, RECOVERY_CODE_COUNT, RECOVERY_DEVICE_NAME, Enrolment
 from cspr.notifications.models import Contact, ContactRole
 from referrals import demo as referral_demo
 
@@ -72,6 +75,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not os.environ.get("DEMO_PASSWORD"):
             raise CommandError("With DEBUG off, set DEMO_PASSWORD: the default demo password is public.")
         password = os.environ.get("DEMO_PASSWORD", "demo-cspr-2026")
+        two_factor = []
         with transaction.atomic():
             sync_role_groups()
             agencies = {}
@@ -94,6 +98,8 @@ class Command(BaseCommand):
                     user.set_password(password)
                     user.save()
                 user.set_roles(roles)
+                if user.two_factor_required:
+                    two_factor.append(self._demo_two_factor(user))
             for name, role, agency, mailbox in CONTACTS:
                 Contact.objects.update_or_create(
                     role=role,
@@ -107,3 +113,28 @@ class Command(BaseCommand):
         for username, *_rest, roles, _title, _staff in USERS:
             self.stdout.write(f"  {username:<20} {', '.join(Role(r).label for r in roles)}")
         self.stdout.write(f"Demo password (new demo users only): {password}")
+        self.stdout.write(
+            "Two-factor sign-in (needed by chair, coordinator and admin): add the key to an "
+            "authenticator app (or run `oathtool --totp -b KEY`), or use a recovery code once:"
+        )
+        for username, key, codes in two_factor:
+            self.stdout.write(f"  {username:<20} key {key}")
+            self.stdout.write(f"  {'':<20} recovery codes {' '.join(codes)}")
+
+    @staticmethod
+    def _demo_two_factor(user) -> tuple[str, str, list[str]]:
+        """A demo user whose role needs two-factor sign-in gets an authenticator app key
+        and recovery codes, kept across runs (codes are topped up once all are used)."""
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=True)
+        codes_device, _ = StaticDevice.objects.get_or_create(
+            user=user, defaults={"name": RECOVERY_DEVICE_NAME, "confirmed": True}
+        )
+        if not codes_device.token_set.exists():
+            StaticToken.objects.bulk_create(
+                StaticToken(device=codes_device, token=StaticToken.random_token())
+                for _ in range(RECOVERY_CODE_COUNT)
+            )
+        codes = list(codes_device.token_set.order_by("id").values_list("token", flat=True))
+        return user.username, Enrolment(device).key.replace(" ", ""), codes
