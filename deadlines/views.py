@@ -137,9 +137,10 @@ def export_csv(request):
         )
         count += 1
     audit_record(
-        actor=request.user,
-        action=AuditAction.DEADLINES_EXPORTED,
-        summary=f"Deadlines exported as CSV: {count} rows, filters: "
+        request.user,
+        AuditAction.DEADLINES_EXPORTED,
+        None,
+        f"Deadlines exported as CSV: {count} rows, filters: "
         + (", ".join(f"{k}={v}" for k, v in filters.items() if v) or "none"),
         request=request,
         now=now,
@@ -307,10 +308,10 @@ def feed(request, token):
     deadlines = list(selectors.feed_deadlines(user=feed_token.user))
     services.calendar_feed_token_used(token=feed_token, now=now)
     audit_record(
-        actor=feed_token.user,
-        action=AuditAction.FEED_READ,
-        obj=feed_token,
-        summary=f"Calendar feed read: {len(deadlines)} deadlines",
+        feed_token.user,
+        AuditAction.FEED_READ,
+        feed_token,
+        f"Calendar feed read: {len(deadlines)} deadlines",
         request=request,
         now=now,
     )

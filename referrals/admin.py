@@ -102,14 +102,12 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         touched = len(formset.new_objects) + len(formset.changed_objects) + len(formset.deleted_objects)
         if touched:
             audit_record(
-                actor=request.user,
-                action=AuditAction.ADMIN_CHANGED,
-                obj=form.instance,
-                summary=(
-                    f"Administration: {formset.model._meta.verbose_name_plural}: "
-                    f"{len(formset.new_objects)} added, {len(formset.changed_objects)} changed, "
-                    f"{len(formset.deleted_objects)} deleted"
-                ),
+                request.user,
+                AuditAction.ADMIN_CHANGED,
+                form.instance,
+                f"Administration: {formset.model._meta.verbose_name_plural}: "
+                f"{len(formset.new_objects)} added, {len(formset.changed_objects)} changed, "
+                f"{len(formset.deleted_objects)} deleted",
                 request=request,
             )
 

@@ -61,7 +61,7 @@ def account_password_changed(*, user, request=None, now=None) -> None:
     """The person changed their own password: audited, and they are told by email (so a
     change they did not make does not go unnoticed)."""
     now = now or timezone.now()
-    audit_record(actor=user, action=AuditAction.PASSWORD_CHANGED, obj=user, request=request, now=now)
+    audit_record(user, AuditAction.PASSWORD_CHANGED, user, request=request, now=now)
     _notify_account_change(
         user=user,
         event="account_password_changed",
@@ -79,12 +79,10 @@ def account_password_set_by_admin(*, user, by, request=None, now=None) -> None:
     now = now or timezone.now()
     usable = user.has_usable_password()
     audit_record(
-        actor=by,
-        action=AuditAction.PASSWORD_SET_BY_ADMIN,
-        obj=user,
-        summary="Administration: set a new password"
-        if usable
-        else "Administration: turned off password sign-in",
+        by,
+        AuditAction.PASSWORD_SET_BY_ADMIN,
+        user,
+        "Administration: set a new password" if usable else "Administration: turned off password sign-in",
         request=request,
         now=now,
     )
@@ -127,9 +125,10 @@ def account_password_reset_request(*, email: str, request=None, now=None) -> int
         ).count()
         if recent >= settings.PASSWORD_RESET_PER_ADDRESS_PER_HOUR:
             audit_record(
-                actor=None,
-                action=AuditAction.PASSWORD_RESET_REFUSED,
-                summary="Too many reset requests from this address",
+                None,
+                AuditAction.PASSWORD_RESET_REFUSED,
+                None,
+                "Too many reset requests from this address",
                 request=request,
                 now=now,
             )
@@ -152,19 +151,13 @@ def _reset_links_queue(*, email: str, request, now) -> int:
             _queue_reset_link(user=user, now=now)
             queued += 1
             summary = "Reset link queued"
-        audit_record(
-            actor=None,
-            action=AuditAction.PASSWORD_RESET_REQUESTED,
-            obj=user,
-            summary=summary,
-            request=request,
-            now=now,
-        )
+        audit_record(None, AuditAction.PASSWORD_RESET_REQUESTED, user, summary, request=request, now=now)
     if not users:
         audit_record(
-            actor=None,
-            action=AuditAction.PASSWORD_RESET_REQUESTED,
-            summary="No account has that address",
+            None,
+            AuditAction.PASSWORD_RESET_REQUESTED,
+            None,
+            "No account has that address",
             request=request,
             now=now,
         )
@@ -204,10 +197,10 @@ def account_password_reset_completed(*, user, request=None, now=None) -> None:
     sign-in back-off on their username ends (the guesses were against the old one)."""
     now = now or timezone.now()
     audit_record(
-        actor=None,
-        action=AuditAction.PASSWORD_RESET_COMPLETED,
-        obj=user,
-        summary="New password set from a reset link sent to the account's email address",
+        None,
+        AuditAction.PASSWORD_RESET_COMPLETED,
+        user,
+        "New password set from a reset link sent to the account's email address",
         request=request,
         now=now,
     )

@@ -11,13 +11,13 @@ from .throttle import sign_in_failure_record, sign_in_throttle_clear
 @receiver(user_logged_in, dispatch_uid="accounts.audit_login")
 def _audit_login(sender, request, user, **kwargs):
     sign_in_throttle_clear(username=user.get_username())
-    audit_record(actor=user, action=AuditAction.ACCOUNT_LOGIN, request=request)
+    audit_record(user, AuditAction.ACCOUNT_LOGIN, request=request)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.audit_logout")
 def _audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(actor=user, action=AuditAction.ACCOUNT_LOGOUT, request=request)
+        audit_record(user, AuditAction.ACCOUNT_LOGOUT, request=request)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.count_username_failure")
@@ -32,9 +32,9 @@ def _count_username_failure(sender, credentials, request=None, **kwargs):
         user = get_user_model().objects.filter(username=username).first()
         if user is not None:
             audit_record(
-                actor=None,
-                action=AuditAction.ACCOUNT_SIGN_IN_PAUSED,
-                obj=user,
-                summary=f"Sign-in paused after {row.failures} failed attempts from any address",
+                None,
+                AuditAction.ACCOUNT_SIGN_IN_PAUSED,
+                user,
+                f"Sign-in paused after {row.failures} failed attempts from any address",
                 request=request,
             )

@@ -113,22 +113,14 @@ def two_factor_enrolment_confirm(*, user, device_id: int, code: str, request) ->
             codes = _recovery_codes_replace(user)
             otp_login(request, device)
             audit_record(
-                actor=user,
-                action=AuditAction.TWO_FACTOR_ENABLED,
-                obj=user,
-                summary="Authenticator app replaced; new recovery codes"
-                if replaced
-                else "Authenticator app added",
+                user,
+                AuditAction.TWO_FACTOR_ENABLED,
+                user,
+                "Authenticator app replaced; new recovery codes" if replaced else "Authenticator app added",
                 request=request,
             )
             return codes
-    audit_record(
-        actor=user,
-        action=AuditAction.TWO_FACTOR_FAILED,
-        obj=user,
-        summary="Set-up: wrong code",
-        request=request,
-    )
+    audit_record(user, AuditAction.TWO_FACTOR_FAILED, user, "Set-up: wrong code", request=request)
     raise TwoFactorRefused(CODE_WRONG)
 
 
@@ -147,10 +139,10 @@ def recovery_codes_replace(*, user, request) -> list[str]:
         raise TwoFactorRefused("Set up two-factor sign-in first.")
     codes = _recovery_codes_replace(user)
     audit_record(
-        actor=user,
-        action=AuditAction.RECOVERY_CODES_REPLACED,
-        obj=user,
-        summary=f"{RECOVERY_CODE_COUNT} new recovery codes; the old ones stopped working",
+        user,
+        AuditAction.RECOVERY_CODES_REPLACED,
+        user,
+        f"{RECOVERY_CODE_COUNT} new recovery codes; the old ones stopped working",
         request=request,
     )
     return codes
@@ -185,10 +177,10 @@ def two_factor_verify(*, user, code: str, request, now=None):
                 accepted, message = device.verify_token(code), wrong
     if not accepted:
         audit_record(
-            actor=user,
-            action=AuditAction.TWO_FACTOR_FAILED,
-            obj=user,
-            summary=f"Sign-in: {label} code refused"
+            user,
+            AuditAction.TWO_FACTOR_FAILED,
+            user,
+            f"Sign-in: {label} code refused"
             + (" (waiting after repeated wrong codes)" if message != wrong else ""),
             request=request,
             now=now,
@@ -198,14 +190,7 @@ def two_factor_verify(*, user, code: str, request, now=None):
     summary = "Authenticator app"
     if model is StaticDevice:
         summary = f"Recovery code ({recovery_codes_left(user)} left)"
-    audit_record(
-        actor=user,
-        action=AuditAction.TWO_FACTOR_VERIFIED,
-        obj=user,
-        summary=summary,
-        request=request,
-        now=now,
-    )
+    audit_record(user, AuditAction.TWO_FACTOR_VERIFIED, user, summary, request=request, now=now)
     return device
 
 
@@ -217,7 +202,7 @@ def two_factor_turn_off(*, user, request) -> None:
         raise TwoFactorRefused(reason)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit_record(actor=user, action=AuditAction.TWO_FACTOR_DISABLED, obj=user, request=request)
+    audit_record(user, AuditAction.TWO_FACTOR_DISABLED, user, request=request)
 
 
 @transaction.atomic
@@ -229,10 +214,10 @@ def two_factor_reset_by_admin(*, user, by, request, now=None) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(
-        actor=by,
-        action=AuditAction.TWO_FACTOR_RESET_BY_ADMIN,
-        obj=user,
-        summary="Administration: removed the authenticator app and recovery codes",
+        by,
+        AuditAction.TWO_FACTOR_RESET_BY_ADMIN,
+        user,
+        "Administration: removed the authenticator app and recovery codes",
         request=request,
         now=now,
     )

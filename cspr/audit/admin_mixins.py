@@ -12,30 +12,24 @@ class AuditedAdminMixin:
         super().save_model(request, obj, form, change)
         changed = ", ".join(form.changed_data) or "nothing"
         audit_record(
-            actor=request.user,
-            action=AuditAction.ADMIN_CHANGED if change else AuditAction.ADMIN_ADDED,
-            obj=obj,
-            summary=f"Administration: {'changed' if change else 'added'} {changed}",
+            request.user,
+            AuditAction.ADMIN_CHANGED if change else AuditAction.ADMIN_ADDED,
+            obj,
+            f"Administration: {'changed' if change else 'added'} {changed}",
             request=request,
         )
 
     def delete_model(self, request, obj):
-        audit_record(
-            actor=request.user,
-            action=AuditAction.ADMIN_DELETED,
-            obj=obj,
-            summary="Administration: deleted",
-            request=request,
-        )
+        audit_record(request.user, AuditAction.ADMIN_DELETED, obj, "Administration: deleted", request=request)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             audit_record(
-                actor=request.user,
-                action=AuditAction.ADMIN_DELETED,
-                obj=obj,
-                summary="Administration: deleted (bulk action)",
+                request.user,
+                AuditAction.ADMIN_DELETED,
+                obj,
+                "Administration: deleted (bulk action)",
                 request=request,
             )
         super().delete_queryset(request, queryset)

@@ -22,11 +22,11 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_record(*, actor, action: str, obj=None, summary: str = "", request=None, now=None) -> AuditEvent:
-    """Append one event to the audit trail.
+def audit_record(actor, action: str, obj=None, summary: str = "", *, request=None, now=None) -> AuditEvent:
+    """Append one event to the audit trail: who, which AuditAction, on which object.
 
     `summary` says what changed in words (field names, states, counts), never the
-    values of child or family data.
+    values of child or family data. Positional, so recording an event reads as one line.
     """
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
@@ -47,10 +47,10 @@ def audit_read(*, request, what: str, obj=None, now=None) -> AuditEvent:
     Referral) or a list naming cases (no `obj`). `what` says which page or record, in
     words, never the values shown."""
     return audit_record(
-        actor=request.user,
-        action=AuditAction.CASE_VIEWED if obj is not None else AuditAction.LIST_VIEWED,
-        obj=obj,
-        summary=what,
+        request.user,
+        AuditAction.CASE_VIEWED if obj is not None else AuditAction.LIST_VIEWED,
+        obj,
+        what,
         request=request,
         now=now,
     )

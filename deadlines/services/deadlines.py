@@ -143,10 +143,10 @@ def deadline_open(*, referral, rule_code: str, anchor, by, now=None) -> Deadline
         opened_at=now,
     )
     audit_record(
-        actor=by,
-        action=AuditAction.DEADLINE_OPENED,
-        obj=referral,
-        summary=f"Deadline '{rule.code}' opened: counted from {_anchor_in_words(rule, anchor)}, "
+        by,
+        AuditAction.DEADLINE_OPENED,
+        referral,
+        f"Deadline '{rule.code}' opened: counted from {_anchor_in_words(rule, anchor)}, "
         f"due {due.due_date.isoformat()}",
         now=now,
     )
@@ -177,12 +177,10 @@ def deadline_meet(*, referral, rule_code: str, by, now=None, met_at=None) -> Dea
     deadline.closed_by = by if getattr(by, "is_authenticated", False) else None
     deadline.save(update_fields=["met_at", "status", "closed_at", "closed_by"])
     audit_record(
-        actor=by,
-        action=AuditAction.DEADLINE_MET
-        if deadline.status == Deadline.Status.MET
-        else AuditAction.DEADLINE_MISSED,
-        obj=referral,
-        summary=f"Deadline '{rule_code}' {'met' if deadline.status == Deadline.Status.MET else 'met late'} "
+        by,
+        AuditAction.DEADLINE_MET if deadline.status == Deadline.Status.MET else AuditAction.DEADLINE_MISSED,
+        referral,
+        f"Deadline '{rule_code}' {'met' if deadline.status == Deadline.Status.MET else 'met late'} "
         f"at {met_at.isoformat(timespec='minutes')} (due {deadline.due_date.isoformat()})",
         now=now,
     )
@@ -220,10 +218,10 @@ def deadline_waive(*, deadline, by, reason: str, now=None) -> Deadline:
     deadline.closed_at = now
     deadline.save(update_fields=["status", "waived_reason", "waived_by", "closed_by", "closed_at"])
     audit_record(
-        actor=by,
-        action=AuditAction.DEADLINE_WAIVED,
-        obj=deadline.referral,
-        summary=f"Deadline '{deadline.rule.code}' waived (reason recorded)",
+        by,
+        AuditAction.DEADLINE_WAIVED,
+        deadline.referral,
+        f"Deadline '{deadline.rule.code}' waived (reason recorded)",
         now=now,
     )
     return deadline
@@ -250,11 +248,10 @@ def deadlines_close_for_duplicate(*, referral, by, now=None) -> list[Deadline]:
     Deadline.objects.bulk_update(deadlines, ["status", "closed_at", "closed_by"])
     if deadlines:
         audit_record(
-            actor=by,
-            action=AuditAction.DEADLINES_CLOSED_DUPLICATE,
-            obj=referral,
-            summary="Deadlines closed as the referral is a duplicate: "
-            + ", ".join(d.rule.code for d in deadlines),
+            by,
+            AuditAction.DEADLINES_CLOSED_DUPLICATE,
+            referral,
+            "Deadlines closed as the referral is a duplicate: " + ", ".join(d.rule.code for d in deadlines),
             now=now,
         )
     return deadlines

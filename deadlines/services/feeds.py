@@ -27,10 +27,10 @@ def calendar_feed_token_create(*, user, replaces: int | None = None, now=None) -
     CalendarFeedToken.objects.filter(pk__in=[t.pk for t in active]).update(revoked_at=now)
     token = CalendarFeedToken.objects.create(user=user, created_at=now)
     audit_record(
-        actor=user,
-        action=AuditAction.FEED_CREATED,
-        obj=token,
-        summary="Calendar feed address created" + (" (previous address turned off)" if active else ""),
+        user,
+        AuditAction.FEED_CREATED,
+        token,
+        "Calendar feed address created" + (" (previous address turned off)" if active else ""),
         now=now,
     )
     return token
@@ -44,13 +44,7 @@ def calendar_feed_token_revoke(*, user, by=None, now=None) -> int:
     active = list(CalendarFeedToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
     CalendarFeedToken.objects.filter(pk__in=[t.pk for t in active]).update(revoked_at=now)
     for token in active:
-        audit_record(
-            actor=by or user,
-            action=AuditAction.FEED_REVOKED,
-            obj=token,
-            summary="Calendar feed address turned off",
-            now=now,
-        )
+        audit_record(by or user, AuditAction.FEED_REVOKED, token, "Calendar feed address turned off", now=now)
     return len(active)
 
 

@@ -100,10 +100,10 @@ def deadline_reanchor(*, referral, rule_code: str, anchor, by, now=None) -> Dead
         else f"a changed date ({_anchor_in_words(deadline.rule, anchor)})"
     )
     audit_record(
-        actor=by,
-        action=AuditAction.DEADLINE_REANCHORED,
-        obj=deadline.referral,
-        summary=f"Deadline '{rule_code}' counted from {counted_from}; "
+        by,
+        AuditAction.DEADLINE_REANCHORED,
+        deadline.referral,
+        f"Deadline '{rule_code}' counted from {counted_from}; "
         + (
             f"due {moves[0].old_due.isoformat()} moved to {moves[0].new_due.isoformat()}"
             if moves
@@ -150,17 +150,17 @@ def _calendar_recompute(*, days, by, now, what: str) -> list[DeadlineMove]:
     moves = _recompute(deadlines)
     for move in moves:
         audit_record(
-            actor=by,
-            action=AuditAction.DEADLINE_MOVED,
-            obj=next(d.referral for d in deadlines if d.pk == move.deadline_id),
-            summary=f"{move.rule_label}: due {move.old_due.isoformat()} moved to {move.new_due.isoformat()} "
-            f"({what})",
+            by,
+            AuditAction.DEADLINE_MOVED,
+            next(d.referral for d in deadlines if d.pk == move.deadline_id),
+            f"{move.rule_label}: due {move.old_due.isoformat()} moved to {move.new_due.isoformat()} ({what})",
             now=now,
         )
     audit_record(
-        actor=by,
-        action=AuditAction.CALENDAR_CHANGED,
-        summary=f"{what}; {len(moves)} open deadline(s) moved"
+        by,
+        AuditAction.CALENDAR_CHANGED,
+        None,
+        f"{what}; {len(moves)} open deadline(s) moved"
         + (": " + "; ".join(str(m) for m in moves) if moves else ""),
         now=now,
     )
@@ -214,9 +214,10 @@ def deadline_rule_save(*, rule: DeadlineRule, by, now=None) -> list[DeadlineMove
         deadline.rule = rule
     moves = _recompute(deadlines)
     audit_record(
-        actor=by,
-        action=AuditAction.DEADLINE_RULE_CHANGED,
-        summary=f"Rule '{rule.code}' saved; {len(moves)} open deadline(s) moved"
+        by,
+        AuditAction.DEADLINE_RULE_CHANGED,
+        None,
+        f"Rule '{rule.code}' saved; {len(moves)} open deadline(s) moved"
         + (": " + "; ".join(str(m) for m in moves) if moves else ""),
         now=now,
     )

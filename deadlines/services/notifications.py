@@ -90,10 +90,10 @@ def statutory_notification_record(
     met_at = min(calendar.end_of_day(notified_on), now)
     deadline_meet(referral=referral, rule_code=kind.value, by=by, now=now, met_at=met_at)
     audit_record(
-        actor=by,
-        action=AuditAction.STATUTORY_NOTIFICATION_RECORDED,
-        obj=referral,
-        summary=f"{record.get_kind_display()} on {notified_on.isoformat()}"
+        by,
+        AuditAction.STATUTORY_NOTIFICATION_RECORDED,
+        referral,
+        f"{record.get_kind_display()} on {notified_on.isoformat()}"
         + (" (reference recorded)" if reference else ""),
         now=now,
     )

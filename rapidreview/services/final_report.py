@@ -80,11 +80,10 @@ def final_report_store(*, case, upload, received_on: date, token, by, now) -> Fi
     try:
         report.save()
         audit_record(
-            actor=by,
-            action=AuditAction.FINAL_REPORT_UPLOADED,
-            obj=case,
-            summary=f"Final report version {report.pk} uploaded "
-            f"({checked.kind.upper()}, {checked.size} bytes)",
+            by,
+            AuditAction.FINAL_REPORT_UPLOADED,
+            case,
+            f"Final report version {report.pk} uploaded ({checked.kind.upper()}, {checked.size} bytes)",
             now=now,
         )
     except Exception:

@@ -115,11 +115,10 @@ def involvement_record(
         token=token,
     )
     audit_record(
-        actor=by,
-        action=AuditAction.INVOLVEMENT_LOGGED,
-        obj=case,
-        summary=f"Involvement logged: {entry.get_kind_display().lower()}, "
-        f"{entry.get_method_display().lower()}",
+        by,
+        AuditAction.INVOLVEMENT_LOGGED,
+        case,
+        f"Involvement logged: {entry.get_kind_display().lower()}, {entry.get_method_display().lower()}",
         now=now,
     )
     return entry

@@ -202,10 +202,10 @@ def local_review_record_informed(*, referral, informed_on: date, by, now=None):
     local.informed_on = informed_on
     local.save(update_fields=["informed_on"])
     audit_record(
-        actor=by,
-        action=AuditAction.PANEL_OFSTED_DFE_INFORMED,
-        obj=case,
-        summary=f"National Panel, Ofsted and DfE informed of the local review on {long_date(informed_on)}",
+        by,
+        AuditAction.PANEL_OFSTED_DFE_INFORMED,
+        case,
+        f"National Panel, Ofsted and DfE informed of the local review on {long_date(informed_on)}",
         now=now,
     )
     deadline_met_on(case, "inform_panel_ofsted_dfe", informed_on, by=by, now=now)

@@ -42,5 +42,5 @@ def case_note_add(*, referral, text: str, token, by, now=None) -> CaseNote:
         raise CaseActionError(f"Notes cannot be added: the case’s status is “{case.get_status_display()}”")
     raise_problems(note_problems(text=text))
     note = CaseNote.objects.create(referral=case, author=by, created_at=now, text=text.strip(), token=token)
-    audit_record(actor=by, action=AuditAction.NOTE_ADDED, obj=case, summary="Note added", now=now)
+    audit_record(by, AuditAction.NOTE_ADDED, case, "Note added", now=now)
     return note

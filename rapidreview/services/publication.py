@@ -122,11 +122,7 @@ def publication_plan(*, referral, planned_on: date, by, now=None) -> Publication
         publication.planned_on = planned_on
         publication.save(update_fields=["planned_on"])
     audit_record(
-        actor=by,
-        action=AuditAction.PUBLICATION_PLANNED,
-        obj=case,
-        summary=f"Publication planned for {long_date(planned_on)}",
-        now=now,
+        by, AuditAction.PUBLICATION_PLANNED, case, f"Publication planned for {long_date(planned_on)}", now=now
     )
     deadline = _open_or_move_send_deadline(case, planned_on, by=by, now=now)
     due = deadline.due_date if deadline else None
@@ -171,10 +167,10 @@ def final_report_send(*, referral, sent_on: date, by, now=None) -> Publication:
     publication.sent_to_panel_sos_on = sent_on
     publication.save(update_fields=["sent_to_panel_sos_on"])
     audit_record(
-        actor=by,
-        action=AuditAction.FINAL_REPORT_SENT,
-        obj=case,
-        summary=f"Final report sent to the National Panel and the Secretary of State on {long_date(sent_on)}",
+        by,
+        AuditAction.FINAL_REPORT_SENT,
+        case,
+        f"Final report sent to the National Panel and the Secretary of State on {long_date(sent_on)}",
         now=now,
     )
     deadline_met_on(case, "final_report_to_panel_sos", sent_on, by=by, now=now)

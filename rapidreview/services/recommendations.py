@@ -93,10 +93,10 @@ def recommendation_add(*, referral, required_action: str, agencies, due_on: date
     )
     recommendation.agencies.set(agencies)
     audit_record(
-        actor=by,
-        action=AuditAction.RECOMMENDATION_ADDED,
-        obj=case,
-        summary=f"Recommendation {number} added for {len(agencies)} "
+        by,
+        AuditAction.RECOMMENDATION_ADDED,
+        case,
+        f"Recommendation {number} added for {len(agencies)} "
         f"agenc{'y' if len(agencies) == 1 else 'ies'}, due {long_date(due_on)}",
         now=now,
     )
@@ -128,10 +128,10 @@ def recommendation_update(
     recommendation.status = status
     recommendation.save(update_fields=["status"])
     audit_record(
-        actor=by,
-        action=AuditAction.RECOMMENDATION_UPDATED,
-        obj=case,
-        summary=f"Recommendation {recommendation.number}: "
+        by,
+        AuditAction.RECOMMENDATION_UPDATED,
+        case,
+        f"Recommendation {recommendation.number}: "
         f"{Recommendation.Status(previous).label} → {Recommendation.Status(status).label}",
         now=now,
     )

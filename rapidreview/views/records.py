@@ -36,10 +36,10 @@ def report_download(request, pk: int):
     except FileNotFoundError:
         raise Http404("The stored file is missing") from None
     audit_record(
-        actor=request.user,
-        action=AuditAction.FINAL_REPORT_DOWNLOADED,
-        obj=report.referral,
-        summary=f"Final report version {report.pk} downloaded",
+        request.user,
+        AuditAction.FINAL_REPORT_DOWNLOADED,
+        report.referral,
+        f"Final report version {report.pk} downloaded",
         request=request,
     )
     # The uploader's own file name often names the child; the download names the case.

@@ -117,10 +117,10 @@ def case_move(
         referral=case, move=move, from_status=from_status, by=by, now=now, reason=reason, details=details
     )
     audit_record(
-        actor=by,
-        action=AuditAction.for_move(move),
-        obj=case,
-        summary=summary or f"Status {CaseStatus(from_status).label} → {CaseStatus(case.status).label}",
+        by,
+        AuditAction.for_move(move),
+        case,
+        summary or f"Status {CaseStatus(from_status).label} → {CaseStatus(case.status).label}",
         now=now,
     )
     return row

@@ -179,10 +179,10 @@ def decision_record_communication(
     if changed:
         decision.save(update_fields=changed)
         audit_record(
-            actor=by,
-            action=AuditAction.DECISION_COMMUNICATED,
-            obj=case,
-            summary="Recorded when the decision was communicated: " + ", ".join(changed),
+            by,
+            AuditAction.DECISION_COMMUNICATED,
+            case,
+            "Recorded when the decision was communicated: " + ", ".join(changed),
             now=now,
         )
     return decision

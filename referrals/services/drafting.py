@@ -125,14 +125,7 @@ def referral_create(*, by, start_token: uuid.UUID | None = None, now=None, reque
             referral.save()
     except IntegrityError:
         return Referral.objects.get(start_token=start_token, created_by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.REFERRAL_CREATED,
-        obj=referral,
-        summary="Draft started",
-        request=request,
-        now=now,
-    )
+    audit_record(by, AuditAction.REFERRAL_CREATED, referral, "Draft started", request=request, now=now)
     return referral
 
 
@@ -193,14 +186,7 @@ def referral_save_section(
     if changed or row_notes:
         parts = [f"changed {', '.join(changed)}"] if changed else []
         summary = f"{SECTION_TITLES[section]}: {'; '.join(parts + row_notes)}"
-        audit_record(
-            actor=by,
-            action=AuditAction.REFERRAL_EDITED,
-            obj=locked,
-            summary=summary,
-            request=request,
-            now=now,
-        )
+        audit_record(by, AuditAction.REFERRAL_EDITED, locked, summary, request=request, now=now)
     return locked
 
 
@@ -248,10 +234,10 @@ def referral_submit(*, referral: Referral, by, now=None, request=None) -> Referr
     # Submission starts the case's transition log, like every later move.
     case_transition_log(referral=locked, move=Move.SUBMIT, from_status=CaseStatus.DRAFT, by=by, now=now)
     audit_record(
-        actor=by,
-        action=AuditAction.REFERRAL_SUBMITTED,
-        obj=locked,
-        summary=f"Submitted as {locked.reference}",
+        by,
+        AuditAction.REFERRAL_SUBMITTED,
+        locked,
+        f"Submitted as {locked.reference}",
         request=request,
         now=now,
     )
@@ -302,11 +288,6 @@ def referral_withdraw_draft(*, referral: Referral, by, now=None, request=None) -
         referral=locked, move=Move.WITHDRAW_DRAFT, from_status=CaseStatus.DRAFT, by=by, now=now
     )
     audit_record(
-        actor=by,
-        action=AuditAction.REFERRAL_DRAFT_WITHDRAWN,
-        obj=locked,
-        summary="Draft withdrawn",
-        request=request,
-        now=now,
+        by, AuditAction.REFERRAL_DRAFT_WITHDRAWN, locked, "Draft withdrawn", request=request, now=now
     )
     return locked

@@ -59,10 +59,10 @@ def referral_record_la_aware(*, referral, la_aware_on: date, by, now=None) -> li
     moves = deadlines_reanchor_from(referral=referral, anchor=DeadlineRule.Anchor.LA_AWARE, day=la_aware_on)
     moved = "; ".join(f"{m.rule_label}: {m.old_due.isoformat()} to {m.new_due.isoformat()}" for m in moves)
     audit_record(
-        actor=by,
-        action=AuditAction.LA_AWARE_RECORDED,
-        obj=referral,
-        summary=f"LA awareness date recorded ({previous.isoformat() if previous else 'none'} to "
+        by,
+        AuditAction.LA_AWARE_RECORDED,
+        referral,
+        f"LA awareness date recorded ({previous.isoformat() if previous else 'none'} to "
         f"{la_aware_on.isoformat()}). Moved: {moved or 'nothing'}",
         now=now,
     )

@@ -86,10 +86,10 @@ def case_link_as_duplicate(*, referral, duplicate_of, reason: str = "", by, now=
         summary=f"Linked as a duplicate of {primary.reference}",
     )
     audit_record(
-        actor=by,
-        action=AuditAction.DUPLICATE_LINKED,
-        obj=primary,
-        summary=f"{case.reference} linked to this case as a duplicate",
+        by,
+        AuditAction.DUPLICATE_LINKED,
+        primary,
+        f"{case.reference} linked to this case as a duplicate",
         now=now,
     )
     deadlines_close_for_duplicate(referral=case, by=by, now=now)

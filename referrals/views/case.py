@@ -124,13 +124,7 @@ def pdf(request, pk):
     content = referral_pdf(
         referral, sections=referral_answers(referral), downloaded_by=user.get_full_name() or user.username
     )
-    audit_record(
-        actor=request.user,
-        action=AuditAction.REFERRAL_DOWNLOADED,
-        obj=referral,
-        summary="PDF downloaded",
-        request=request,
-    )
+    audit_record(request.user, AuditAction.REFERRAL_DOWNLOADED, referral, "PDF downloaded", request=request)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{referral.reference}.pdf"'
     response["Cache-Control"] = "no-store"
