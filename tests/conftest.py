@@ -167,6 +167,10 @@ def administrator(make_user):
     return make_user(Role.ADMINISTRATOR, username="admin", email="admin@example.org")
 
 
+# The roles `people` holds in the agency.
+ROLES = ["chair", "coordinator", "member", "practitioner", "agency_lead", "administrator"]
+
+
 @pytest.fixture
 def people(make_user, other_agency):
     """One user per role in the agency, and a practitioner and a lead in the other agency,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from factory.django import DjangoModelFactory
 
 from cspr.notifications.models import ContactRole
-from deadlines.models import ClosureDay
+from deadlines.models import ClosureDay, Deadline
 from deadlines.services import deadlines_open_for_referral
 from referrals.lifecycle.states import CaseStatus
 
@@ -62,6 +62,22 @@ def submitted_case(
     if open_deadlines:
         deadlines_open_for_referral(referral=referral, by=author, now=submitted_at)
     return referral
+
+
+# The case most deadline service tests share is submitted at 11:00 on Mon 2 Mar 2026.
+MON_2_MAR = at(date(2026, 3, 2), 11)
+
+
+def looked_after_case(*, author):
+    """Submitted on Mon 2 Mar 2026 about the death of a looked-after child on Wed 25 Feb,
+    so every statutory deadline opens, the Secretary of State's and Ofsted's too."""
+    return submitted_case(
+        author=author, submitted_at=MON_2_MAR, incident_date=date(2026, 2, 25), looked_after_death=True
+    )
+
+
+def deadline(case, code) -> Deadline:
+    return Deadline.objects.select_related("rule").get(referral=case, rule__code=code)
 
 
 class ClosureDayFactory(DjangoModelFactory):

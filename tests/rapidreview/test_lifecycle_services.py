@@ -6,7 +6,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from cspr import dates
 from cspr.accounts.roles import Role
@@ -20,7 +19,7 @@ from rapidreview.models import NextStep, Publication, RapidReview, Recommendatio
 from referrals import services as referral_services
 from referrals.lifecycle.kernel import CaseActionError
 from referrals.lifecycle.states import CaseStatus
-from referrals.models import CaseTransition, SubgroupDecision
+from referrals.models import CaseTransition
 
 from ..referrals.factories import CHILD_ADDRESS, CHILD_NAME, SUMMARY
 from .helpers import STEPS, case_in, complete_findings, decide, decision, plan_and_send, submitted_case, today
@@ -43,34 +42,6 @@ def recipients(case, event):
 
 
 # --- deadlines ------------------------------------------------------------------------
-
-
-def test_decision_meets_subgroup_decision_and_opens_rapid_review_start(case, chair):
-    assert deadline(case, "subgroup_decision").status == Deadline.Status.OPEN
-
-    decide(case, chair)
-
-    assert deadline(case, "subgroup_decision").status == Deadline.Status.MET
-    start = deadline(case, "rapid_review_start")
-    assert start.status == Deadline.Status.OPEN
-    assert start.anchor_date == today()
-    assert start.due_date == calendar.add_working_days(today(), 5)
-
-
-def test_decision_of_no_review_opens_no_rapid_review_deadline(case, chair):
-    decide(case, chair, SubgroupDecision.Outcome.NO_REVIEW)
-
-    assert deadline(case, "subgroup_decision").status == Deadline.Status.MET
-    assert deadline(case, "rapid_review_start") is None
-
-
-def test_decision_after_the_due_day_is_recorded_as_met_late(chair, practitioner, contacts):
-    case = submitted_case(author=practitioner, submitted_at=timezone.now() - timedelta(days=20))
-
-    decide(case, chair)
-
-    late = deadline(case, "subgroup_decision")
-    assert (late.status, late.met_late) == (Deadline.Status.MISSED, True)
 
 
 def test_start_meets_its_deadline_and_opens_completion_from_the_start_date(case, chair):
@@ -185,69 +156,7 @@ def test_national_review_during_a_local_review_waives_its_deadlines(chair, pract
     assert row.details["during_local_review"] is True
 
 
-def test_withdrawing_waives_the_open_deadlines(case, chair):
-    STEPS["withdraw"](case, chair)
-
-    statuses = set(Deadline.objects.filter(referral=case).values_list("status", flat=True))
-    assert Deadline.Status.OPEN not in statuses
-    assert deadline(case, "subgroup_decision").waived_reason == "The referral was withdrawn"
-
-
-def test_duplicate_closes_its_deadlines_and_both_cases_show_the_link(case, chair, practitioner, client):
-    main = submitted_case(author=practitioner)
-
-    referral_services.case_link_as_duplicate(
-        referral=case, duplicate_of=main, reason="Same incident", by=chair
-    )
-
-    case.refresh_from_db()
-    assert (case.status, case.duplicate_of) == (S.DUPLICATE, main)
-    assert not Deadline.objects.filter(referral=case, status=Deadline.Status.OPEN).exists()
-    assert deadline(case, "subgroup_decision").status == Deadline.Status.DUPLICATE
-    assert deadline(main, "subgroup_decision").status == Deadline.Status.OPEN
-    assert AuditEvent.objects.for_object(main).filter(action="case.duplicate_linked").count() == 1
-
-    client.force_login(chair)
-    main_page = client.get(f"/referrals/{main.pk}/").content.decode()
-    duplicate_page = client.get(f"/referrals/{case.pk}/").content.decode()
-    assert case.reference in main_page
-    assert (
-        f'linked as a duplicate of case <a class="govuk-link" href="/referrals/{main.pk}/">{main.reference}'
-        in (duplicate_page)
-    )
-
-
-def test_duplicate_needs_a_live_other_case(case, chair, practitioner):
-    withdrawn = case_in(S.WITHDRAWN, author=practitioner, by=chair)
-
-    with pytest.raises(CaseActionError) as error:
-        referral_services.case_link_as_duplicate(referral=case, duplicate_of=withdrawn, by=chair)
-    assert error.value.problems == {
-        "duplicate_of": f"{withdrawn.reference} cannot be the main case: its status is “Withdrawn”"
-    }
-    with pytest.raises(CaseActionError, match="cannot be a duplicate of itself"):
-        referral_services.case_link_as_duplicate(referral=case, duplicate_of=case, by=chair)
-
-
 # --- notifications --------------------------------------------------------------------
-
-
-def test_decision_tells_contacts_referrer_and_leads_of_the_organisations(case, chair, make_user, health):
-    health_lead = make_user(
-        Role.AGENCY_LEAD, username="healthlead", email="healthlead@example.org", agency_obj=health
-    )
-
-    decide(case, chair, organisations=[case.agency, health])
-
-    assert recipients(case, "case-decided") == sorted(
-        [
-            f"{ContactRole.COORDINATOR}@example.org",
-            f"{ContactRole.SUBGROUP_CHAIR}@example.org",
-            f"{ContactRole.LA_SERVICE_LEADER_QA}@example.org",
-            case.created_by.email,
-            health_lead.email,
-        ]
-    )
 
 
 @pytest.mark.parametrize("name", list(STEPS))
@@ -283,23 +192,6 @@ def test_commissioning_asks_the_qa_lead_to_inform_panel_ofsted_and_dfe(chair, pr
     subject, body = notification_render(row)
     assert "inform the National Panel, Ofsted and DfE, with the reviewer’s name" in body
     assert "Sam Reviewer" not in body  # names stay in the application
-
-
-def test_notifications_are_queued_for_delivery_after_commit(
-    case, chair, django_capture_on_commit_callbacks, queued_tasks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        decide(case, chair)
-
-    ids = set(
-        Notification.objects.filter(case_reference=case.reference, event="case-decided").values_list(
-            "pk", flat=True
-        )
-    )
-    delivered = {
-        kwargs["notification_id"] for name, _args, kwargs in queued_tasks if name.endswith("deliver_task")
-    }
-    assert ids and ids <= delivered
 
 
 def test_recommendation_tells_the_named_agencies_leads(
@@ -356,57 +248,7 @@ def test_a_whole_local_review_route_is_logged_and_audited_without_child_details(
         assert CHILD_NAME not in event.summary and CHILD_ADDRESS not in event.summary
 
 
-def test_decision_row_keeps_the_rationale_and_structured_answers(case, chair):
-    decide(case, chair)
-
-    row = CaseTransition.objects.get(referral=case)
-    assert row.reason == "Two agencies did not share information; learning for the partnership."
-    assert row.details["outcome"] == "rapid_review"
-    assert row.details["organisations"] == [case.agency.pk]
-    assert row.details["criteria"]["improvements_needed"] is True
-
-
 # --- what each move needs -------------------------------------------------------------
-
-
-def test_decision_needs_a_rationale_and_answers(case, chair):
-    blank = decision(rationale="  ", improvements_needed=None, decided_on=today() + timedelta(days=1))
-
-    with pytest.raises(CaseActionError) as error:
-        referral_services.case_decide(referral=case, decision=blank, organisations=[], by=chair)
-
-    problems = error.value.problems
-    assert problems["rationale"] == "The decision needs a rationale"
-    assert problems["decided_on"] == "The date of the decision must be today or in the past"
-    assert problems["organisations"] == "Select the organisations taking part in the rapid review"
-    assert problems["improvements_needed"].startswith(
-        "Select yes or no for ‘Highlights or may highlight improvements"
-    )
-    case.refresh_from_db()
-    assert case.status == S.SUBMITTED
-    assert not SubgroupDecision.objects.filter(referral=case).exists()
-
-
-def test_decision_cannot_predate_the_submission(case, chair):
-    early = decision(decided_on=timezone.localdate(case.submitted_at) - timedelta(days=1))
-
-    with pytest.raises(CaseActionError) as error:
-        referral_services.case_decide(referral=case, decision=early, organisations=[case.agency], by=chair)
-    assert error.value.problems["decided_on"].startswith(
-        "The date of the decision must be on or after the date the referral was submitted"
-    )
-
-
-def test_recording_the_decision_twice_writes_and_sends_once(case, chair):
-    decide(case, chair)
-    sent = Notification.objects.filter(case_reference=case.reference).count()
-
-    with pytest.raises(CaseActionError, match="The subgroup decision has already been recorded"):
-        decide(case, chair)
-
-    assert SubgroupDecision.objects.filter(referral=case).count() == 1
-    assert CaseTransition.objects.filter(referral=case).count() == 1
-    assert Notification.objects.filter(case_reference=case.reference).count() == sent
 
 
 def test_completion_needs_the_four_aims_and_a_recommendation(chair, practitioner, contacts):
@@ -576,33 +418,6 @@ def test_forms_posted_twice_add_one_row(chair, practitioner, contacts, agency):
 
 
 # --- who is told what -----------------------------------------------------------------
-
-
-def test_the_referrer_is_told_what_happened_but_not_given_the_subgroups_work(case, chair):
-    decide(case, chair)
-
-    mine = Notification.objects.get(
-        case_reference=case.reference, event="case-decided", recipient_email=case.created_by.email
-    )
-    coordinators = Notification.objects.get(
-        case_reference=case.reference,
-        event="case-decided",
-        recipient_email=f"{ContactRole.COORDINATOR}@example.org",
-    )
-    assert "action_label" not in mine.context and "due_date" not in mine.context
-    assert coordinators.context["action_label"] == "start the rapid review"
-    _subject, body = notification_render(mine)
-    assert "What is needed" not in body
-    assert "subgroup decision: hold a rapid review" in body
-
-
-def test_the_referrer_without_an_account_address_is_told_at_the_forms_address(chair, make_user, contacts):
-    author = make_user(Role.PRACTITIONER, username="noaddress", email="")
-    case = submitted_case(author=author, referrer_email="referrer.on.form@example.org")
-
-    decide(case, chair)
-
-    assert "referrer.on.form@example.org" in recipients(case, "case-decided")
 
 
 def test_leads_of_taking_part_agencies_get_their_own_email_and_a_link_they_can_open(

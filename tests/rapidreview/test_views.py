@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cspr.audit.models import AuditAction, AuditEvent
 from cspr.notifications.models import Notification
@@ -233,31 +232,6 @@ def test_upload_and_publication_forms_through_the_screens(chair, practitioner, c
 
 
 # --- triage, case panel, home ---------------------------------------------------------
-
-
-def test_triage_lists_referrals_awaiting_a_decision_most_urgent_first(chair, practitioner, contacts, client):
-    now = timezone.now()
-    later = submitted_case(author=practitioner, submitted_at=now - timedelta(hours=1))
-    urgent = submitted_case(author=practitioner, submitted_at=now - timedelta(days=9))
-    decided = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
-    client.force_login(chair)
-
-    response = client.get(reverse("referrals:triage"))
-
-    queue = list(response.context["queue"])
-    assert queue == [urgent, later]
-    page = response.content.decode()
-    assert f'Record decision<span class="govuk-visually-hidden"> for {decided.reference}' not in page
-    assert "Overdue" in page
-    assert page.count("Record decision") == 2
-    assert "Suspected" in page  # the criteria answers, at a glance
-
-
-def test_triage_offers_the_decision_to_the_chair_only(case, coordinator, client):
-    client.force_login(coordinator)
-    page = client.get(reverse("referrals:triage")).content.decode()
-    assert case.reference in page
-    assert "Record decision" not in page
 
 
 def test_case_panel_offers_each_person_their_actions(case, chair, coordinator, client):
@@ -531,25 +505,6 @@ def test_commission_page_asks_why_when_the_rapid_review_recommended_otherwise(
     assert label(other) == (
         "The rapid review recommended a national review, led by the National Panel: "
         "why is a local review being held?"
-    )
-
-
-def test_triage_points_out_a_referral_about_the_same_child_and_incident(
-    chair, practitioner, contacts, client
-):
-    from datetime import date
-
-    earlier = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
-    same = submitted_case(author=practitioner, child_date_of_birth=earlier.child_date_of_birth)
-    different = submitted_case(author=practitioner, child_date_of_birth=date(2012, 1, 5))
-    client.force_login(chair)
-
-    response = client.get(reverse("referrals:triage"))
-
-    rows = {referral.pk: referral.possible_duplicates for referral in response.context["queue"]}
-    assert rows == {same.pk: [earlier], different.pk: []}
-    assert f'Same child and incident date as <a class="govuk-link" href="/referrals/{earlier.pk}/">' in (
-        response.content.decode()
     )
 
 
