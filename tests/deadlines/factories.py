@@ -1,4 +1,5 @@
-"""Submitted cases with their deadlines, built directly (not through the referral form)."""
+"""Submitted cases with their deadlines, built directly (not through the referral form), and
+readers of what the deadline services wrote."""
 
 import importlib
 from datetime import date, datetime, time, timedelta
@@ -6,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from factory.django import DjangoModelFactory
 
+from cspr.audit.models import AuditEvent
 from cspr.notifications.models import ContactRole
 from deadlines.models import ClosureDay, Deadline
 from deadlines.services import deadlines_open_for_referral
@@ -78,6 +80,10 @@ def looked_after_case(*, author):
 
 def deadline(case, code) -> Deadline:
     return Deadline.objects.select_related("rule").get(referral=case, rule__code=code)
+
+
+def audit_rows(**filters):
+    return list(AuditEvent.objects.filter(**filters).values_list("action", "actor_username", "summary"))
 
 
 class ClosureDayFactory(DjangoModelFactory):
