@@ -14,10 +14,9 @@ from deadlines.services import deadlines_open_for_referral
 from referrals.lifecycle.states import CaseStatus
 
 from ..factories import ContactFactory
-from ..referrals.factories import ReferralFactory
+from ..referrals.factories import ReferralFactory, next_reference
 
 LONDON = ZoneInfo("Europe/London")
-_references = iter(range(1, 10**6))
 
 
 def ensure_rulebook() -> None:
@@ -50,7 +49,7 @@ def submitted_case(
         submitted=True,
         created_by=author,
         agency=fields.pop("agency", author.agency),
-        reference=f"CSPR-2026-{next(_references):04d}",
+        reference=next_reference(),
         submitted_at=submitted_at,
         aware_at=aware_at,
         incident_date=incident_date or aware_at.astimezone(LONDON).date(),

@@ -16,6 +16,7 @@ from referrals.services import case_decide
 
 from ..conftest import ROLES
 from ..factories import AgencyFactory
+from .factories import CaseFactory
 from .helpers import STEPS, case_in, decision, submitted_case, today
 
 pytestmark = pytest.mark.django_db
@@ -287,7 +288,7 @@ def test_refused_post_of_the_decision_writes_nothing(role, people, contacts, cli
     ],
 )
 def test_report_download_matrix(role, expected, people, contacts, client):
-    case = case_in(S.FINAL_REPORT_RECEIVED, author=people["practitioner"], by=people["chair"])
+    case = CaseFactory(status=S.FINAL_REPORT_RECEIVED, created_by=people["practitioner"], by=people["chair"])
     report = FinalReport.objects.get(referral=case)
     client.force_login(people[role])
     response = client.get(reverse("rapidreview:report_download", args=[report.pk]))
@@ -346,7 +347,7 @@ def test_agency_lead_lists_only_their_agencys_recommendations(people, contacts, 
 
 
 def test_case_page_hides_deliberations_from_the_referrer(people, contacts, client):
-    case = case_in(S.RAPID_REVIEW_COMPLETE, author=people["practitioner"], by=people["chair"])
+    case = CaseFactory(status=S.RAPID_REVIEW_COMPLETE, created_by=people["practitioner"], by=people["chair"])
     url = reverse("referrals:detail", args=[case.pk])
 
     client.force_login(people["member"])

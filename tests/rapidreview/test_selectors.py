@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from referrals.lifecycle.states import CaseStatus
 
-from .helpers import STEPS, case_in
+from .factories import CaseFactory
+from .helpers import case_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,7 @@ def test_case_panel_offers_each_person_their_actions(case, chair, coordinator, c
 
 
 def test_case_panel_says_what_must_be_recorded_before_publishing(chair, practitioner, contacts, client):
-    case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
-    STEPS["receive_final_report"](case, chair)
+    case = CaseFactory(status=S.FINAL_REPORT_RECEIVED, created_by=practitioner, by=chair)
     client.force_login(chair)
 
     page = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
@@ -61,7 +61,7 @@ def test_home_shows_the_chair_what_awaits_and_the_lead_their_recommendations(
 
 def test_home_counts_open_cases_by_stage_with_a_link_to_each(chair, member, practitioner, contacts, client):
     for state in (S.RAPID_REVIEW_IN_PROGRESS, S.RAPID_REVIEW_IN_PROGRESS, S.LCSPR_COMMISSIONED, S.CLOSED):
-        case_in(state, author=practitioner, by=chair)
+        CaseFactory(status=state, created_by=practitioner, by=chair)
     client.force_login(member)
 
     stages = client.get("/").context["stages"]

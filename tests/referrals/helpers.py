@@ -17,10 +17,9 @@ from referrals import services as referral_services
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import SubgroupDecision
 
-from .factories import LONDON, ReferralFactory
+from .factories import LONDON, ReferralFactory, next_reference
 
 S = CaseStatus
-_numbers = iter(range(1, 10**6))
 
 
 def submitted_case(*, author, submitted_at: datetime | None = None, open_deadlines: bool = True, **fields):
@@ -30,7 +29,7 @@ def submitted_case(*, author, submitted_at: datetime | None = None, open_deadlin
         submitted=True,
         created_by=author,
         agency=fields.pop("agency", author.agency),
-        reference=f"CSPR-2026-{next(_numbers):04d}",
+        reference=next_reference(),
         submitted_at=submitted_at,
         aware_at=submitted_at - timedelta(hours=2),
         incident_date=(submitted_at - timedelta(days=1)).astimezone(LONDON).date(),

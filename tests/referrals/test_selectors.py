@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from referrals.lifecycle.states import CaseStatus
 
-from .helpers import case_in, submitted_case
+from .factories import CaseFactory
+from .helpers import submitted_case
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def test_triage_lists_referrals_awaiting_a_decision_most_urgent_first(chair, pra
     now = timezone.now()
     later = submitted_case(author=practitioner, submitted_at=now - timedelta(hours=1))
     urgent = submitted_case(author=practitioner, submitted_at=now - timedelta(days=9))
-    decided = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
+    decided = CaseFactory(status=S.RAPID_REVIEW_AGREED, created_by=practitioner, by=chair)
     client.force_login(chair)
 
     response = client.get(reverse("referrals:triage"))
@@ -47,7 +48,7 @@ def test_triage_points_out_a_referral_about_the_same_child_and_incident(
 ):
     from datetime import date
 
-    earlier = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
+    earlier = CaseFactory(status=S.RAPID_REVIEW_AGREED, created_by=practitioner, by=chair)
     same = submitted_case(author=practitioner, child_date_of_birth=earlier.child_date_of_birth)
     different = submitted_case(author=practitioner, child_date_of_birth=date(2012, 1, 5))
     client.force_login(chair)

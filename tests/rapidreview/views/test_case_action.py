@@ -16,6 +16,7 @@ from rapidreview.models import CaseNote, Recommendation
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import CaseTransition, SubgroupDecision
 
+from ..factories import CaseFactory
 from ..helpers import STEPS, case_in, submitted_case, today
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +158,7 @@ def test_stale_screen_is_told_what_happened(chair, coordinator, practitioner, co
 
 
 def test_an_action_not_open_now_sends_back_to_the_case_with_the_reason(chair, practitioner, contacts, client):
-    case = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
+    case = CaseFactory(status=S.RAPID_REVIEW_AGREED, created_by=practitioner, by=chair)
     client.force_login(chair)
 
     response = client.get(
@@ -240,7 +241,7 @@ def test_upload_and_publication_forms_through_the_screens(chair, practitioner, c
 
 @pytest.mark.parametrize("slug", ["log-involvement", "receive-final-report", "add-note"])
 def test_forms_that_add_rows_send_their_one_time_token(slug, chair, practitioner, contacts, client):
-    case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
+    case = CaseFactory(status=S.LCSPR_IN_PROGRESS, created_by=practitioner, by=chair)
     client.force_login(chair)
 
     page = client.get(reverse("rapidreview:case_action", args=[case.pk, slug])).content.decode()
@@ -271,7 +272,7 @@ def test_recommendation_due_in_the_future_is_added_through_the_screen(
 
 @pytest.mark.parametrize("slug", ["commission-local-review", "national-review", "no-further-review"])
 def test_next_step_pages_show_what_the_rapid_review_recommended(slug, chair, practitioner, contacts, client):
-    case = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
+    case = CaseFactory(status=S.SENT_TO_PANEL, created_by=practitioner, by=chair)
     client.force_login(chair)
 
     page = client.get(reverse("rapidreview:case_action", args=[case.pk, slug])).content.decode()
