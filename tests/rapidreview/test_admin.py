@@ -53,7 +53,7 @@ def test_admin_refuses_the_decision_to_an_administrator(case, administrator, cli
     assert response.status_code == 403
 
 
-def test_opening_a_review_record_in_admin_is_audited_as_a_read_of_its_case(
+def test_admin_review_record_opened_is_audited_as_a_read_of_its_case(
     chair, practitioner, contacts, make_user, client
 ):
     from cspr.accounts.roles import Role

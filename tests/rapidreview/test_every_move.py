@@ -87,14 +87,14 @@ AUTHOR_STEPS = {
 AUTHOR_EDGES = {(edge.source, edge.name): edge.target for edge in edges() if edge.name in AUTHOR_STEPS}
 
 
-def test_the_graph_is_the_lifecycle_and_the_authors_moves():
+def test_graph_is_the_lifecycle_and_the_authors_moves():
     assert {edge.name for edge in edges()} == set(STEPS) | set(AUTHOR_STEPS)
 
 
 @pytest.mark.parametrize(
     ("state", "name"), [(s.value, name) for s in S for name in AUTHOR_STEPS], ids=lambda value: str(value)
 )
-def test_the_authors_moves_are_open_only_on_their_draft(state, name, chair, practitioner, contacts):
+def test_authors_moves_are_open_only_on_their_draft(state, name, chair, practitioner, contacts):
     case = case_in(state, author=practitioner, by=chair)
 
     if (state, name) in AUTHOR_EDGES:
@@ -131,9 +131,7 @@ def test_every_move_tells_someone_besides_the_actor_and_carries_no_child_details
         assert case.reference in subject
 
 
-def test_a_whole_local_review_route_is_logged_and_audited_without_child_details(
-    chair, practitioner, contacts
-):
+def test_local_review_route_is_logged_and_audited_without_child_details(chair, practitioner, contacts):
     case = case_in(S.PUBLISHED, author=practitioner, by=chair)
     STEPS["close"](case, chair)
 

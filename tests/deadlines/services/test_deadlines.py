@@ -54,7 +54,7 @@ def test_meet_with_no_open_deadline_is_a_no_op(case, coordinator):
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.CHAIR])
-def test_coordinator_or_chair_can_waive_with_a_reason(case, make_user, role):
+def test_waive_by_the_coordinator_or_chair_with_a_reason(case, make_user, role):
     user = make_user(role)
     result = deadline_waive(
         deadline=deadline(case, "subgroup_decision"), by=user, reason="  Police lead instead "
@@ -68,19 +68,19 @@ def test_coordinator_or_chair_can_waive_with_a_reason(case, make_user, role):
 
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.AGENCY_LEAD, Role.PRACTITIONER, Role.ADMINISTRATOR])
-def test_others_cannot_waive(case, make_user, role):
+def test_waive_refused_to_other_roles(case, make_user, role):
     with pytest.raises(DeadlineError, match="Only the partnership coordinator or the subgroup chair"):
         deadline_waive(deadline=deadline(case, "subgroup_decision"), by=make_user(role), reason="No")
     assert deadline(case, "subgroup_decision").status == Deadline.Status.OPEN
 
 
-def test_waiving_needs_a_reason(case, coordinator):
+def test_waive_needs_a_reason(case, coordinator):
     with pytest.raises(DeadlineError) as error:
         deadline_waive(deadline=deadline(case, "subgroup_decision"), by=coordinator, reason="   ")
     assert (error.value.message, error.value.field) == ("Enter why the deadline is being waived", "reason")
 
 
-def test_waiving_twice_with_the_same_reason_is_harmless_but_a_closed_deadline_cannot_be_waived(
+def test_waive_twice_with_the_same_reason_is_harmless_but_a_closed_deadline_cannot_be_waived(
     case, coordinator
 ):
     target = deadline(case, "subgroup_decision")
@@ -113,7 +113,7 @@ def test_later_stage_deadline_opened_by_the_lifecycle_can_be_waived(case, chair)
     assert Deadline.objects.get(pk=opened.pk).status == Deadline.Status.WAIVED
 
 
-def test_a_late_meeting_is_audited_as_missed_with_its_actor(case, coordinator):
+def test_meet_late_is_audited_as_missed_with_its_actor(case, coordinator):
     deadline_meet(referral=case, rule_code="report_to_partners", by=coordinator, now=at(date(2026, 3, 10)))
     assert audit_rows(action="deadline.missed") == [
         (
@@ -124,7 +124,7 @@ def test_a_late_meeting_is_audited_as_missed_with_its_actor(case, coordinator):
     ]
 
 
-def test_closing_as_a_duplicate_is_audited_on_the_case(case, coordinator):
+def test_duplicate_closing_is_audited_on_the_case(case, coordinator):
     deadlines_close_for_duplicate(referral=case, by=coordinator, now=at(date(2026, 3, 3)))
     [event] = AuditEvent.objects.for_object(case).filter(action="deadline.closed_duplicate")
     assert event.actor == coordinator
@@ -134,7 +134,7 @@ def test_closing_as_a_duplicate_is_audited_on_the_case(case, coordinator):
     )
 
 
-def test_the_waiving_reason_and_the_notification_reference_stay_out_of_the_audit_trail(case, coordinator):
+def test_audit_trail_keeps_out_the_waiving_reason_and_the_notification_reference(case, coordinator):
     deadline_waive(
         deadline=deadline(case, "subgroup_decision"),
         by=coordinator,

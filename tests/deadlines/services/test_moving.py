@@ -22,7 +22,7 @@ from ..factories import MON_2_MAR, at, audit_rows, deadline
 pytestmark = pytest.mark.django_db
 
 
-def test_adding_a_closure_day_moves_affected_open_deadlines_and_audits_them(case, make_user):
+def test_closure_day_added_moves_affected_open_deadlines_and_audits_them(case, make_user):
     admin = make_user(Role.ADMINISTRATOR)
     moves = calendar_day_save(
         day_obj=ClosureDay(day=date(2026, 3, 4), reason="office move"), by=admin, now=MON_2_MAR
@@ -42,7 +42,7 @@ def test_adding_a_closure_day_moves_affected_open_deadlines_and_audits_them(case
     assert "4 open deadline(s) moved" in summary and case.reference in summary
 
 
-def test_removing_the_closure_day_moves_them_back(case, make_user):
+def test_closure_day_removed_moves_them_back(case, make_user):
     admin = make_user(Role.ADMINISTRATOR)
     calendar_day_save(day_obj=ClosureDay(day=date(2026, 3, 4), reason="office move"), by=admin, now=MON_2_MAR)
     moves = calendar_days_delete(day_objs=ClosureDay.objects.all(), by=admin, now=MON_2_MAR)
@@ -53,7 +53,7 @@ def test_removing_the_closure_day_moves_them_back(case, make_user):
     assert deadline(case, "report_to_partners").due_date == date(2026, 3, 9)
 
 
-def test_a_closure_outside_every_open_deadline_moves_nothing(case, make_user):
+def test_closure_day_outside_every_open_deadline_moves_nothing(case, make_user):
     moves = calendar_day_save(
         day_obj=ClosureDay(day=date(2026, 6, 1), reason="training"),
         by=make_user(Role.ADMINISTRATOR),
@@ -62,7 +62,7 @@ def test_a_closure_outside_every_open_deadline_moves_nothing(case, make_user):
     assert moves == []
 
 
-def test_changing_a_rule_recomputes_its_open_deadlines(case, make_user):
+def test_rule_change_recomputes_its_open_deadlines(case, make_user):
     rule = DeadlineRule.objects.get(code="subgroup_decision")
     rule.length = 3
     moves = deadline_rule_save(rule=rule, by=make_user(Role.ADMINISTRATOR))
@@ -70,7 +70,7 @@ def test_changing_a_rule_recomputes_its_open_deadlines(case, make_user):
     assert deadline(case, "subgroup_decision").due_date == date(2026, 3, 2)
 
 
-def test_moving_a_deadline_resets_its_reminders(case, make_user):
+def test_deadline_moved_resets_its_reminders(case, make_user):
     Deadline.objects.filter(referral=case).update(reminded_stage="reminder:2026-03-05")
     calendar_day_save(
         day_obj=ClosureDay(day=date(2026, 3, 4), reason="office move"),
@@ -80,7 +80,7 @@ def test_moving_a_deadline_resets_its_reminders(case, make_user):
     assert deadline(case, "report_to_partners").reminded_stage == ""
 
 
-def test_a_rule_change_is_audited_with_what_moved(case, make_user):
+def test_rule_change_is_audited_with_what_moved(case, make_user):
     admin = make_user(Role.ADMINISTRATOR)
     rule = DeadlineRule.objects.get(code="subgroup_decision")
     rule.length = 3

@@ -15,7 +15,7 @@ from ..factories import MON_2_MAR, at, deadline, submitted_case
 pytestmark = pytest.mark.django_db
 
 
-def test_recording_the_national_panel_notification_meets_its_deadline(case, coordinator):
+def test_national_panel_notification_meets_its_deadline(case, coordinator):
     record = statutory_notification_record(
         referral=case,
         kind="notify_national_panel",
@@ -34,7 +34,7 @@ def test_recording_the_national_panel_notification_meets_its_deadline(case, coor
     assert AuditEvent.objects.for_object(case).filter(action="statutory_notification.recorded").count() == 1
 
 
-def test_recording_a_late_notification_marks_the_deadline_missed(case, coordinator):
+def test_notification_recorded_late_marks_the_deadline_missed(case, coordinator):
     statutory_notification_record(
         referral=case,
         kind="report_to_partners",
@@ -93,7 +93,7 @@ def test_notification_date_cannot_be_in_the_future(case, coordinator):
         )
 
 
-def test_recording_twice_makes_one_record_and_different_details_are_refused(case, coordinator):
+def test_notification_recorded_twice_makes_one_record_and_different_details_are_refused(case, coordinator):
     kwargs = dict(referral=case, kind="report_to_partners", notified_on=date(2026, 3, 3), by=coordinator)
     first = statutory_notification_record(**kwargs, now=at(date(2026, 3, 3)))
     again = statutory_notification_record(**kwargs, now=at(date(2026, 3, 3)))
@@ -104,7 +104,7 @@ def test_recording_twice_makes_one_record_and_different_details_are_refused(case
     assert AuditEvent.objects.filter(action="statutory_notification.recorded").count() == 1
 
 
-def test_practitioners_cannot_record_notifications(case, practitioner):
+def test_notification_refused_to_practitioners(case, practitioner):
     with pytest.raises(DeadlineError, match="Only the partnership coordinator"):
         statutory_notification_record(
             referral=case,
@@ -115,7 +115,7 @@ def test_practitioners_cannot_record_notifications(case, practitioner):
         )
 
 
-def test_withdrawn_case_deadlines_are_not_recorded_against(practitioner, coordinator):
+def test_notification_refused_for_a_withdrawn_case(practitioner, coordinator):
     withdrawn = submitted_case(author=practitioner, submitted_at=MON_2_MAR, status=CaseStatus.WITHDRAWN)
     with pytest.raises(DeadlineError, match="only for a submitted case"):
         statutory_notification_record(

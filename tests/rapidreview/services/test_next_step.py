@@ -90,7 +90,7 @@ def test_national_review_during_a_local_review_waives_its_deadlines(chair, pract
     assert row.details["during_local_review"] is True
 
 
-def test_a_different_next_step_from_the_recommendation_needs_its_reason(chair, practitioner, contacts):
+def test_next_step_other_than_the_recommendation_needs_its_reason(chair, practitioner, contacts):
     case = submitted_case(author=practitioner)
     for step in ("decide_rapid_review", "start_rapid_review"):
         STEPS[step](case, chair)
@@ -120,7 +120,7 @@ def test_a_different_next_step_from_the_recommendation_needs_its_reason(chair, p
 
 
 @pytest.mark.parametrize("service", ["case_refer_to_national_review", "case_decide_no_further_review"])
-def test_the_next_step_cannot_be_dated_before_the_rapid_review_was_completed(
+def test_next_step_cannot_be_dated_before_the_rapid_review_was_completed(
     service, chair, practitioner, contacts
 ):
     case = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)

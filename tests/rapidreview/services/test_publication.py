@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 S = CaseStatus
 
 
-def test_planning_publication_opens_the_send_deadline_7_working_days_before(chair, practitioner, contacts):
+def test_publication_plan_opens_the_send_deadline_7_working_days_before(chair, practitioner, contacts):
     case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
     STEPS["receive_final_report"](case, chair)
     planned = today() + timedelta(days=40)
@@ -103,7 +103,7 @@ def test_publication_sends_the_recommendations_agencies_to_their_list(
     assert told.context["agency_name"] == other_agency.name
 
 
-def test_a_publication_can_be_recorded_after_the_event(chair, practitioner, contacts):
+def test_publication_can_be_recorded_after_the_event(chair, practitioner, contacts):
     case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
     STEPS["receive_final_report"](case, chair)
 

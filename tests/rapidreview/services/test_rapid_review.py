@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 S = CaseStatus
 
 
-def test_start_meets_its_deadline_and_opens_completion_from_the_start_date(case, chair):
+def test_rapid_review_start_meets_its_deadline_and_opens_completion_from_the_start_date(case, chair):
     decide(case, chair)
     started_on = today()
 
@@ -37,7 +37,7 @@ def test_start_meets_its_deadline_and_opens_completion_from_the_start_date(case,
     assert complete.due_date == calendar.add_working_days(started_on, 15)
 
 
-def test_completion_meets_its_deadline_and_opens_send_to_panel(case, chair):
+def test_rapid_review_completion_meets_its_deadline_and_opens_send_to_panel(case, chair):
     for step in ("decide_rapid_review", "start_rapid_review", "complete_rapid_review"):
         STEPS[step](case, chair)
 
@@ -51,7 +51,7 @@ def test_completion_meets_its_deadline_and_opens_send_to_panel(case, chair):
     assert RapidReview.objects.get(referral=case).sent_to_panel_on == today()
 
 
-def test_completion_needs_the_four_aims_and_a_recommendation(chair, practitioner, contacts):
+def test_rapid_review_completion_needs_the_four_aims_and_a_recommendation(chair, practitioner, contacts):
     case = case_in(S.RAPID_REVIEW_IN_PROGRESS, author=practitioner, by=chair)
     findings = complete_findings(
         facts_gathered="",
@@ -76,7 +76,7 @@ def test_completion_needs_the_four_aims_and_a_recommendation(chair, practitioner
     }
 
 
-def test_a_rapid_review_cannot_be_completed_before_it_has_started(chair, practitioner, contacts):
+def test_rapid_review_cannot_be_completed_before_it_has_started(chair, practitioner, contacts):
     case = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
 
     with pytest.raises(CaseActionError) as error:

@@ -40,7 +40,7 @@ def test_recommendation_tells_the_named_agencies_leads(
     assert other_lead.email not in told
 
 
-def test_a_recommendation_may_fall_due_in_the_future_but_not_before_the_report(chair, practitioner, contacts):
+def test_recommendation_may_fall_due_in_the_future_but_not_before_the_report(chair, practitioner, contacts):
     case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
 
     later = review_services.recommendation_add(

@@ -106,7 +106,7 @@ def test_decision_cannot_predate_the_submission(case, chair):
     )
 
 
-def test_recording_the_decision_twice_writes_and_sends_once(case, chair):
+def test_decision_recorded_twice_writes_and_sends_once(case, chair):
     decide(case, chair)
     sent = Notification.objects.filter(case_reference=case.reference).count()
 

@@ -24,7 +24,7 @@ def case(practitioner):
     return looked_after_case(author=practitioner)
 
 
-def test_earlier_la_awareness_moves_the_open_la_deadlines(case, coordinator):
+def test_la_awareness_date_earlier_moves_the_open_la_deadlines(case, coordinator):
     deadline_meet(referral=case, rule_code="report_to_partners", by=coordinator, now=at(date(2026, 3, 3)))
     moves = referral_record_la_aware(
         referral=case, la_aware_on=date(2026, 2, 26), by=coordinator, now=at(date(2026, 3, 3))
@@ -48,7 +48,7 @@ def test_earlier_la_awareness_moves_the_open_la_deadlines(case, coordinator):
     assert "2026-03-09 to 2026-03-05" in event.summary
 
 
-def test_recording_the_same_la_awareness_date_again_changes_nothing(case, coordinator):
+def test_la_awareness_date_recorded_again_changes_nothing(case, coordinator):
     referral_record_la_aware(
         referral=case, la_aware_on=date(2026, 2, 26), by=coordinator, now=at(date(2026, 3, 3))
     )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 S = CaseStatus
 
 
-def test_notifications_are_queued_for_delivery_after_commit(
+def test_case_notify_queues_delivery_after_commit(
     case, chair, django_capture_on_commit_callbacks, queued_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -32,7 +32,7 @@ def test_notifications_are_queued_for_delivery_after_commit(
     assert ids and ids <= delivered
 
 
-def test_the_referrer_is_told_what_happened_but_not_given_the_subgroups_work(case, chair):
+def test_referrer_is_told_what_happened_but_not_given_the_subgroups_work(case, chair):
     decide(case, chair)
 
     mine = Notification.objects.get(
@@ -50,7 +50,7 @@ def test_the_referrer_is_told_what_happened_but_not_given_the_subgroups_work(cas
     assert "subgroup decision: hold a rapid review" in body
 
 
-def test_the_referrer_without_an_account_address_is_told_at_the_forms_address(chair, make_user, contacts):
+def test_referrer_without_an_account_address_is_told_at_the_forms_address(chair, make_user, contacts):
     author = make_user(Role.PRACTITIONER, username="noaddress", email="")
     case = submitted_case(author=author, referrer_email="referrer.on.form@example.org")
 

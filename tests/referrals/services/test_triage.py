@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 S = CaseStatus
 
 
-def test_withdrawing_waives_the_open_deadlines(case, chair):
+def test_withdraw_waives_the_open_deadlines(case, chair):
     STEPS["withdraw"](case, chair)
 
     statuses = set(Deadline.objects.filter(referral=case).values_list("status", flat=True))
