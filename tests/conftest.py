@@ -8,8 +8,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.models import User
 from cspr.accounts.roles import Role, sync_role_groups
+from cspr.notifications.models import ContactRole
+from deadlines import calendar
 
-from .factories import AgencyFactory, UserFactory, totp_code
+from .factories import AgencyFactory, ContactFactory, UserFactory, totp_code
+from .referrals.helpers import submitted_case
 
 # In CI, a test that needs PostgreSQL or Redis must fail, not skip, when it is missing.
 REQUIRE_SERVICES = os.environ.get("CSPR_REQUIRE_SERVICES") == "1"
@@ -63,6 +66,20 @@ def _no_broker(request, monkeypatch):
 
     monkeypatch.setattr(Task, "delay", fake_delay)
     return sent
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Many users are made per test; hashing their passwords properly is not what is tested."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """Each test counts working days from its own database's calendar, not a previous test's."""
+    calendar.invalidate()
+    yield
+    calendar.invalidate()
 
 
 @pytest.fixture
@@ -131,6 +148,97 @@ def make_user(db, role_groups, agency):
         return UserFactory(roles=list(roles) or [Role.PRACTITIONER], agency=agency_obj or agency, **kwargs)
 
     return make
+
+
+# --- People by role, in the agency (or the other agency), and the contacts told of a case ---
+
+
+@pytest.fixture
+def chair(make_user):
+    return make_user(Role.CHAIR, username="chair", email="chair@example.org")
+
+
+@pytest.fixture
+def coordinator(make_user):
+    return make_user(Role.COORDINATOR, username="coordinator", email="coordinator@example.org")
+
+
+@pytest.fixture
+def member(make_user, other_agency):
+    return make_user(Role.MEMBER, username="member", email="member@example.org", agency_obj=other_agency)
+
+
+@pytest.fixture
+def practitioner(make_user):
+    return make_user(Role.PRACTITIONER, username="practitioner", email="practitioner@example.org")
+
+
+@pytest.fixture
+def agency_lead(make_user):
+    return make_user(Role.AGENCY_LEAD, username="lead", email="lead@example.org")
+
+
+@pytest.fixture
+def other_lead(make_user, other_agency):
+    return make_user(
+        Role.AGENCY_LEAD, username="otherlead", email="otherlead@example.org", agency_obj=other_agency
+    )
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user(Role.ADMINISTRATOR, username="admin", email="admin@example.org")
+
+
+# The roles `people` holds in the agency.
+ROLES = ["chair", "coordinator", "member", "practitioner", "agency_lead", "administrator"]
+
+
+@pytest.fixture
+def people(make_user, other_agency):
+    """One user per role in the agency, and a practitioner and a lead in the other agency,
+    for the role × view × own/other agency matrices."""
+    return {
+        "chair": make_user(Role.CHAIR, username="chair"),
+        "coordinator": make_user(Role.COORDINATOR, username="coordinator"),
+        "member": make_user(Role.MEMBER, username="member"),
+        "practitioner": make_user(Role.PRACTITIONER, username="author"),
+        "agency_lead": make_user(Role.AGENCY_LEAD, username="lead"),
+        "administrator": make_user(Role.ADMINISTRATOR, username="admin"),
+        # The same roles in the other agency, for own/other agency rows.
+        "other_practitioner": make_user(Role.PRACTITIONER, username="otherpract", agency_obj=other_agency),
+        "other_lead": make_user(Role.AGENCY_LEAD, username="otherlead", agency_obj=other_agency),
+    }
+
+
+@pytest.fixture
+def health(db):
+    return AgencyFactory(name="Example Integrated Care Board")
+
+
+# The contacts the lifecycle tells, one each, so tests can see who was told.
+CONTACT_ROLES = [
+    ContactRole.COORDINATOR,
+    ContactRole.SUBGROUP_CHAIR,
+    ContactRole.LA_SERVICE_LEADER_QA,
+    ContactRole.LA_DIRECTOR,
+    ContactRole.LA_ASSISTANT_DIRECTOR,
+    ContactRole.POLICE_REVIEW_TEAM,
+    ContactRole.HEALTH_SAFEGUARDING,
+]
+
+
+@pytest.fixture
+def contacts(agency):
+    return {
+        role: ContactFactory(role=role, agency=agency, email=f"{role}@example.org") for role in CONTACT_ROLES
+    }
+
+
+@pytest.fixture
+def case(practitioner, contacts):
+    """A case just submitted by the practitioner, with the deadlines its submission opens."""
+    return submitted_case(author=practitioner)
 
 
 # --- Browser tests: Playwright drives Debian's Chromium against live_server. ---

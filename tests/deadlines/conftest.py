@@ -3,24 +3,7 @@ from datetime import date, datetime, time
 import pytest
 from django.utils import timezone
 
-from cspr.accounts.roles import Role
-from deadlines import calendar
-
 from .factories import LONDON, ensure_rulebook
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Many users per test: the production hasher's cost is not what these tests are about.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    """Each test starts from the calendar in its own database, not a previous test's."""
-    calendar.invalidate()
-    yield
-    calendar.invalidate()
 
 
 class Clock:
@@ -48,18 +31,3 @@ def clock(monkeypatch):
 def rulebook(transactional_db):
     """The seeded rulebook, put back if an earlier transactional test flushed the tables."""
     ensure_rulebook()
-
-
-@pytest.fixture
-def coordinator(make_user):
-    return make_user(Role.COORDINATOR, username="coordinator", email="coordinator@example.org")
-
-
-@pytest.fixture
-def chair(make_user):
-    return make_user(Role.CHAIR, username="chair", email="chair@example.org")
-
-
-@pytest.fixture
-def practitioner(make_user):
-    return make_user(Role.PRACTITIONER, username="practitioner", email="practitioner@example.org")

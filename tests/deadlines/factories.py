@@ -1,4 +1,5 @@
-"""Submitted cases with their deadlines, built directly (not through the referral form)."""
+"""Submitted cases with their deadlines, built directly (not through the referral form), and
+readers of what the deadline services wrote."""
 
 import importlib
 from datetime import date, datetime, time, timedelta
@@ -6,16 +7,16 @@ from zoneinfo import ZoneInfo
 
 from factory.django import DjangoModelFactory
 
+from cspr.audit.models import AuditEvent
 from cspr.notifications.models import ContactRole
-from deadlines.models import ClosureDay
+from deadlines.models import ClosureDay, Deadline
 from deadlines.services import deadlines_open_for_referral
 from referrals.lifecycle.states import CaseStatus
 
 from ..factories import ContactFactory
-from ..referrals.factories import ReferralFactory
+from ..referrals.factories import ReferralFactory, next_reference
 
 LONDON = ZoneInfo("Europe/London")
-_references = iter(range(1, 10**6))
 
 
 def ensure_rulebook() -> None:
@@ -48,7 +49,7 @@ def submitted_case(
         submitted=True,
         created_by=author,
         agency=fields.pop("agency", author.agency),
-        reference=f"CSPR-2026-{next(_references):04d}",
+        reference=next_reference(),
         submitted_at=submitted_at,
         aware_at=aware_at,
         incident_date=incident_date or aware_at.astimezone(LONDON).date(),
@@ -62,6 +63,26 @@ def submitted_case(
     if open_deadlines:
         deadlines_open_for_referral(referral=referral, by=author, now=submitted_at)
     return referral
+
+
+# The case most deadline service tests share is submitted at 11:00 on Mon 2 Mar 2026.
+MON_2_MAR = at(date(2026, 3, 2), 11)
+
+
+def looked_after_case(*, author):
+    """Submitted on Mon 2 Mar 2026 about the death of a looked-after child on Wed 25 Feb,
+    so every statutory deadline opens, the Secretary of State's and Ofsted's too."""
+    return submitted_case(
+        author=author, submitted_at=MON_2_MAR, incident_date=date(2026, 2, 25), looked_after_death=True
+    )
+
+
+def deadline(case, code) -> Deadline:
+    return Deadline.objects.select_related("rule").get(referral=case, rule__code=code)
+
+
+def audit_rows(**filters):
+    return list(AuditEvent.objects.filter(**filters).values_list("action", "actor_username", "summary"))
 
 
 class ClosureDayFactory(DjangoModelFactory):

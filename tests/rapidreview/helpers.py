@@ -2,53 +2,42 @@
 
 `STEPS` maps each transition to a function making it through its service; `ROUTES` says
 which steps take a freshly submitted case to each state. Tests use them to reach any
-state the way the application does.
+state the way the application does. The first moves (the decision, withdrawing, linking
+a duplicate) come from tests/referrals/helpers.py.
 """
 
 import io
 import uuid
 import zipfile
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
-from deadlines.services import deadlines_open_for_referral
 from rapidreview import services as review_services
 from rapidreview.models import NextStep
-from referrals import services as referral_services
 from referrals.lifecycle.states import CaseStatus
-from referrals.models import SubgroupDecision
 
-from ..referrals.factories import ReferralFactory
+from ..referrals import helpers as referral_helpers
+from ..referrals.helpers import decide, decision, submitted_case, today
+
+__all__ = [
+    "PREPARE",
+    "ROUTES",
+    "STEPS",
+    "case_in",
+    "complete_findings",
+    "decide",
+    "decision",
+    "docx_bytes",
+    "pdf_bytes",
+    "pdf_upload",
+    "plan_and_send",
+    "submitted_case",
+    "today",
+    "walk",
+]
 
 S = CaseStatus
-LONDON = ZoneInfo("Europe/London")
-_numbers = iter(range(1, 10**6))
-
-
-def submitted_case(*, author, submitted_at: datetime | None = None, open_deadlines: bool = True, **fields):
-    """A referral as referral_submit leaves it, with the deadlines its submission opens."""
-    submitted_at = submitted_at or timezone.now() - timedelta(minutes=30)
-    referral = ReferralFactory(
-        submitted=True,
-        created_by=author,
-        agency=fields.pop("agency", author.agency),
-        reference=f"CSPR-2026-{next(_numbers):04d}",
-        submitted_at=submitted_at,
-        aware_at=submitted_at - timedelta(hours=2),
-        incident_date=(submitted_at - timedelta(days=1)).astimezone(LONDON).date(),
-        la_aware_on=submitted_at.astimezone(LONDON).date(),
-        **fields,
-    )
-    if open_deadlines:
-        deadlines_open_for_referral(referral=referral, by=author, now=submitted_at)
-    return referral
-
-
-def today():
-    return timezone.localdate()
 
 
 def pdf_bytes() -> bytes:
@@ -67,26 +56,6 @@ def docx_bytes(*, extra: dict | None = None) -> bytes:
 
 def pdf_upload(name: str = "final-report.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
-
-
-def decision(outcome=SubgroupDecision.Outcome.RAPID_REVIEW, **fields) -> SubgroupDecision:
-    values = {
-        "outcome": outcome,
-        "decided_on": today(),
-        "rationale": "Two agencies did not share information; learning for the partnership.",
-        "family_informed_on": today(),
-        "referrer_informed_on": today(),
-        **{name: True for name, _label in SubgroupDecision.CRITERIA[:3]},
-        "panel_suggested_local_review": False,
-        **{name: False for name, _label in SubgroupDecision.CIRCUMSTANCES},
-    }
-    values.update(fields)
-    return SubgroupDecision(**values)
-
-
-def decide(case, by, outcome=SubgroupDecision.Outcome.RAPID_REVIEW, organisations=None):
-    orgs = organisations if organisations is not None else [case.agency]
-    return referral_services.case_decide(referral=case, decision=decision(outcome), organisations=orgs, by=by)
 
 
 def complete_findings(**fields):
@@ -109,23 +78,8 @@ def plan_and_send(case, by):
     review_services.final_report_send(referral=case, sent_on=today(), by=by)
 
 
-def _duplicate(case, by):
-    main = submitted_case(author=case.created_by)
-    return referral_services.case_link_as_duplicate(
-        referral=case, duplicate_of=main, reason="Same incident", by=by
-    )
-
-
 STEPS = {
-    "decide_rapid_review": lambda case, by: decide(case, by),
-    "decide_no_review": lambda case, by: decide(case, by, SubgroupDecision.Outcome.NO_REVIEW),
-    "decide_other_learning_review": lambda case, by: decide(
-        case, by, SubgroupDecision.Outcome.SINGLE_AGENCY_REVIEW
-    ),
-    "withdraw": lambda case, by: referral_services.case_withdraw(
-        referral=case, reason="The agency asked", by=by
-    ),
-    "link_as_duplicate": _duplicate,
+    **referral_helpers.STEPS,
     "start_rapid_review": lambda case, by: review_services.case_start_rapid_review(
         referral=case, started_on=today(), organisations=[case.agency], by=by
     ),
@@ -179,12 +133,7 @@ PREPARE = {"plan_and_send": plan_and_send}
 _RAPID = ["decide_rapid_review", "start_rapid_review", "complete_rapid_review", "send_to_panel"]
 _LOCAL = [*_RAPID, "commission_local_review", "start_local_review", "receive_final_report", "plan_and_send"]
 ROUTES = {
-    S.SUBMITTED: [],
-    S.WITHDRAWN: ["withdraw"],
-    S.DUPLICATE: ["link_as_duplicate"],
-    S.RAPID_REVIEW_AGREED: _RAPID[:1],
-    S.NO_REVIEW: ["decide_no_review"],
-    S.OTHER_LEARNING_REVIEW: ["decide_other_learning_review"],
+    **referral_helpers.ROUTES,
     S.RAPID_REVIEW_IN_PROGRESS: _RAPID[:2],
     S.RAPID_REVIEW_COMPLETE: _RAPID[:3],
     S.SENT_TO_PANEL: _RAPID,
@@ -201,15 +150,9 @@ ROUTES = {
 
 def walk(case, state, by):
     """Take a freshly submitted case to `state` through the services; returns it re-read."""
-    for step in ROUTES[state]:
-        (PREPARE.get(step) or STEPS[step])(case, by)
-        case.refresh_from_db()
-    assert case.status == state
-    return case
+    return referral_helpers.walk(case, state, by, steps={**STEPS, **PREPARE}, routes=ROUTES)
 
 
 def case_in(state, *, author, by):
     """A new case in `state` (a draft for DRAFT)."""
-    if state == S.DRAFT:
-        return ReferralFactory(created_by=author)
-    return walk(submitted_case(author=author), state, by)
+    return referral_helpers.case_in(state, author=author, by=by, steps={**STEPS, **PREPARE}, routes=ROUTES)

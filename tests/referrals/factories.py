@@ -1,6 +1,7 @@
 """Referral test data: entirely fictional children and families on example streets."""
 
-from datetime import date, datetime, time
+import itertools
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
@@ -17,6 +18,7 @@ from referrals.models import (
     OtherProcess,
     ProcessKind,
     Referral,
+    SubgroupDecision,
 )
 
 from ..factories import UserFactory
@@ -28,6 +30,16 @@ CHILD_NAME = "Ottilie Fernsby-Quill"
 CHILD_ADDRESS = "14 Example Street, Exampleton, EX1 2MP"
 FAMILY_NAME = "Barnaby Fernsby-Quill"
 SUMMARY = "Ottilie was found unresponsive at home by her stepfather after a night of unexplained crying."
+# The rationale of a decision built for a test, which the referrer must never see.
+RATIONALE = "Two agencies did not share information; learning for the partnership."
+
+_references = itertools.count(1)
+
+
+def next_reference() -> str:
+    """A reference for a case a test builds: one count for every way of building one, so
+    two cases in one test never share a reference."""
+    return f"CSPR-2026-{next(_references):04d}"
 
 
 class ReferralFactory(DjangoModelFactory):
@@ -128,3 +140,88 @@ class OtherProcessFactory(DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     process = ProcessKind.CORONER
     current_status = "Inquest opened and adjourned"
+
+
+class SubgroupDecisionFactory(DjangoModelFactory):
+    """The subgroup decision's row, written directly: no service runs. Hold a rapid review,
+    with the agency of the referral taking part, communicated to the family and referrer."""
+
+    class Meta:
+        model = SubgroupDecision
+        skip_postgeneration_save = True
+
+    referral = factory.SubFactory(ReferralFactory, submitted=True)
+    outcome = SubgroupDecision.Outcome.RAPID_REVIEW
+    decided_on = factory.LazyFunction(timezone.localdate)
+    improvements_needed = True
+    recurrent_themes = True
+    agencies_working_together = True
+    panel_suggested_local_review = False
+    single_agency_concern = False
+    no_agency_involvement = False
+    several_areas_involved = False
+    institutional_setting = False
+    rationale = RATIONALE
+    family_informed_on = factory.LazyFunction(timezone.localdate)
+    referrer_informed_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SelfAttribute("referral.created_by")
+    recorded_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create:
+            self.organisations.set(extracted if extracted is not None else [self.referral.agency])
+
+
+# The subgroup's outcome that puts a case in each state after the decision.
+OUTCOME_OF = {
+    CaseStatus.NO_REVIEW: SubgroupDecision.Outcome.NO_REVIEW,
+    CaseStatus.OTHER_LEARNING_REVIEW: SubgroupDecision.Outcome.SINGLE_AGENCY_REVIEW,
+    CaseStatus.CLOSED: SubgroupDecision.Outcome.NO_REVIEW,
+}
+UNDECIDED_STATES = frozenset(
+    {CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.WITHDRAWN, CaseStatus.DUPLICATE}
+)
+
+
+def write_decision(case, *, by) -> SubgroupDecision | None:
+    """The decision a case in its state has had, if any."""
+    if case.status in UNDECIDED_STATES:
+        return None
+    outcome = OUTCOME_OF.get(case.status, SubgroupDecision.Outcome.RAPID_REVIEW)
+    # Organisations take part only in a rapid review.
+    organisations = [case.agency] if outcome == SubgroupDecision.Outcome.RAPID_REVIEW else []
+    return SubgroupDecisionFactory(
+        referral=case, outcome=outcome, recorded_by=by, organisations=organisations
+    )
+
+
+def _submitted_at():
+    return timezone.now() - timedelta(minutes=30)
+
+
+class CaseFactory(ReferralFactory):
+    """A submitted case put straight into `status` (default: submitted), with the rows its
+    state implies written directly: no service runs, so no transition row, deadline, audit
+    event or email. For tests that only read: selectors, the case panel, pages. `by` is who
+    recorded the rows (default: the author). Dated as tests/referrals/helpers.py's
+    submitted_case dates a case; tests/rapidreview/factories.py adds the review's rows.
+    """
+
+    class Meta:
+        model = Referral
+        skip_postgeneration_save = True
+
+    status = CaseStatus.SUBMITTED
+    reference = factory.LazyFunction(next_reference)
+    submitted_at = factory.LazyFunction(_submitted_at)
+    aware_at = factory.LazyAttribute(lambda case: case.submitted_at - timedelta(hours=2))
+    incident_date = factory.LazyAttribute(
+        lambda case: (case.submitted_at - timedelta(days=1)).astimezone(LONDON).date()
+    )
+    la_aware_on = factory.LazyAttribute(lambda case: case.submitted_at.astimezone(LONDON).date())
+
+    @factory.post_generation
+    def by(self, create, extracted, **kwargs):
+        if create:
+            write_decision(self, by=extracted or self.created_by)

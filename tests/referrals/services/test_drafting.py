@@ -1,3 +1,7 @@
+"""A referral from draft to submission (referrals.services.drafting): started once, saved a
+section at a time by its author only, submitted once with its reference, its contacts told
+without a child's details."""
+
 import uuid
 from datetime import UTC, date, datetime, time
 
@@ -18,8 +22,8 @@ from referrals.services import (
     referral_withdraw_draft,
 )
 
-from ..factories import ContactFactory
-from .factories import (
+from ...factories import ContactFactory
+from ..factories import (
     CHILD_ADDRESS,
     CHILD_NAME,
     FAMILY_NAME,

@@ -14,8 +14,8 @@ from deadlines.services import sweep as services
 from deadlines.tasks import deadline_sweep_task
 from referrals.lifecycle.states import CaseStatus
 
-from ..referrals.factories import CHILD_ADDRESS, CHILD_NAME, FAMILY_NAME, SUMMARY, FamilyMemberFactory
-from .factories import at, contacts_for_every_role, submitted_case
+from ...referrals.factories import CHILD_ADDRESS, CHILD_NAME, FAMILY_NAME, SUMMARY, FamilyMemberFactory
+from ..factories import at, contacts_for_every_role, submitted_case
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
-"""The lifecycle's screens: forms that keep what was typed, refusals shown in words, double
-posts that change nothing, the triage queue, the case panel, the home page and admin."""
+"""The case's action pages (rapidreview/views/case_action.py): forms that keep what was
+typed, refusals shown in words, double posts that change nothing, and the facts each page
+shows for the decision being made."""
 
 import re
 import uuid
@@ -7,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cspr.audit.models import AuditAction, AuditEvent
 from cspr.notifications.models import Notification
@@ -16,7 +16,8 @@ from rapidreview.models import CaseNote, Recommendation
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import CaseTransition, SubgroupDecision
 
-from .helpers import STEPS, case_in, submitted_case, today
+from ..factories import CaseFactory
+from ..helpers import STEPS, case_in, submitted_case, today
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_a_decision_someone_else_recorded_meanwhile_is_refused_keeping_what_was_
 ):
     from cspr.accounts.roles import Role
 
-    from .helpers import decide
+    from ..helpers import decide
 
     decide(case, make_user(Role.CHAIR, username="vicechair"))
     client.force_login(chair)
@@ -157,7 +158,7 @@ def test_stale_screen_is_told_what_happened(chair, coordinator, practitioner, co
 
 
 def test_an_action_not_open_now_sends_back_to_the_case_with_the_reason(chair, practitioner, contacts, client):
-    case = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
+    case = CaseFactory(status=S.RAPID_REVIEW_AGREED, created_by=practitioner, by=chair)
     client.force_login(chair)
 
     response = client.get(
@@ -202,7 +203,7 @@ def test_note_posted_twice_with_its_token_is_added_once(case, member, client):
 def test_upload_and_publication_forms_through_the_screens(chair, practitioner, contacts, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from .helpers import pdf_bytes
+    from ..helpers import pdf_bytes
 
     case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
     client.force_login(chair)
@@ -235,173 +236,17 @@ def test_upload_and_publication_forms_through_the_screens(chair, practitioner, c
 # --- triage, case panel, home ---------------------------------------------------------
 
 
-def test_triage_lists_referrals_awaiting_a_decision_most_urgent_first(chair, practitioner, contacts, client):
-    now = timezone.now()
-    later = submitted_case(author=practitioner, submitted_at=now - timedelta(hours=1))
-    urgent = submitted_case(author=practitioner, submitted_at=now - timedelta(days=9))
-    decided = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
-    client.force_login(chair)
-
-    response = client.get(reverse("referrals:triage"))
-
-    queue = list(response.context["queue"])
-    assert queue == [urgent, later]
-    page = response.content.decode()
-    assert f'Record decision<span class="govuk-visually-hidden"> for {decided.reference}' not in page
-    assert "Overdue" in page
-    assert page.count("Record decision") == 2
-    assert "Suspected" in page  # the criteria answers, at a glance
-
-
-def test_triage_offers_the_decision_to_the_chair_only(case, coordinator, client):
-    client.force_login(coordinator)
-    page = client.get(reverse("referrals:triage")).content.decode()
-    assert case.reference in page
-    assert "Record decision" not in page
-
-
-def test_case_panel_offers_each_person_their_actions(case, chair, coordinator, client):
-    client.force_login(chair)
-    chair_page = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
-    client.force_login(coordinator)
-    coordinator_page = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
-
-    assert "Record the subgroup decision" in chair_page
-    assert "Record the subgroup decision" not in coordinator_page
-    assert "Withdraw the referral" in coordinator_page
-    assert "Link to another case as a duplicate" in coordinator_page
-
-
-def test_case_panel_says_what_must_be_recorded_before_publishing(chair, practitioner, contacts, client):
-    case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
-    STEPS["receive_final_report"](case, chair)
-    client.force_login(chair)
-
-    page = client.get(reverse("referrals:detail", args=[case.pk])).content.decode()
-
-    assert "Before you can record the publication:" in page
-    assert "Plan the publication date" in page
-
-
-def test_timeline_shows_moves_and_records(chair, practitioner, contacts, client):
-    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
-    client.force_login(chair)
-
-    timeline = client.get(reverse("referrals:detail", args=[case.pk])).context["timeline"]
-
-    titles = [entry.title for entry in timeline]
-    assert titles[0] == "Submitted"
-    assert titles.index("Rapid review agreed") < titles.index("Final report received")
-    assert any(title.startswith("Publication planned for") for title in titles)
-
-
-def test_home_shows_the_chair_what_awaits_and_the_lead_their_recommendations(
-    case, chair, agency_lead, agency, client
-):
-    client.force_login(chair)
-    assert "1 referral awaiting the subgroup decision" in client.get("/").content.decode()
-
-    client.force_login(agency_lead)
-    page = client.get("/").content.decode()
-    assert "There are no open recommendations for your agency" in page
-
-
-def test_recommendation_progress_through_the_screen(
-    chair, practitioner, contacts, agency, agency_lead, client
-):
-    from rapidreview.services import recommendation_add
-
-    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
-    recommendation = recommendation_add(
-        referral=case,
-        required_action="Audit",
-        agencies=[agency],
-        due_on=today(),
-        token=uuid.uuid4(),
-        by=chair,
-    )
-    client.force_login(agency_lead)
-    url = reverse("rapidreview:recommendation_update", args=[recommendation.pk])
-
-    empty = client.post(url, {"status": "in_progress", "note": "", "token": str(uuid.uuid4())})
-    assert "Enter what has been done" in empty.content.decode()
-    done = client.post(url, {"status": "done", "note": "Audit completed", "token": str(uuid.uuid4())})
-
-    assert done.status_code == 302
-    recommendation.refresh_from_db()
-    assert recommendation.status == Recommendation.Status.DONE
-    assert list(recommendation.updates.values_list("note", flat=True)) == ["Audit completed"]
-
-
 # --- admin ----------------------------------------------------------------------------
-
-
-def test_admin_shows_lifecycle_buttons_and_makes_moves_through_the_service(case, administrator, client):
-    client.force_login(administrator)
-    change = client.get(reverse("admin:referrals_referral_change", args=[case.pk])).content.decode()
-    withdraw_url = reverse("admin:referrals_referral_lifecycle", args=[case.pk, "withdraw"])
-    assert withdraw_url in change
-    assert reverse("admin:referrals_referral_lifecycle", args=[case.pk, "decide"]) not in change
-
-    assert (
-        "Enter why the referral is being withdrawn"
-        in client.post(withdraw_url, {"reason": ""}).content.decode()
-    )
-    response = client.post(withdraw_url, {"reason": "The police asked to withdraw it"})
-
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert case.status == S.WITHDRAWN
-    row = CaseTransition.objects.get(referral=case)
-    assert (row.name, row.by, row.reason) == ("withdraw", administrator, "The police asked to withdraw it")
-
-
-def test_admin_cannot_edit_the_state_directly(case, administrator, client):
-    client.force_login(administrator)
-    url = reverse("admin:referrals_referral_change", args=[case.pk])
-
-    client.post(url, {"status": "closed", "duplicate_of": ""})
-
-    case.refresh_from_db()
-    assert case.status == S.SUBMITTED
-    assert not CaseTransition.objects.filter(referral=case).exists()
-
-
-def test_admin_refuses_the_decision_to_an_administrator(case, administrator, client):
-    client.force_login(administrator)
-    response = client.get(reverse("admin:referrals_referral_lifecycle", args=[case.pk, "decide"]))
-    assert response.status_code == 403
 
 
 @pytest.mark.parametrize("slug", ["log-involvement", "receive-final-report", "add-note"])
 def test_forms_that_add_rows_send_their_one_time_token(slug, chair, practitioner, contacts, client):
-    case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
+    case = CaseFactory(status=S.LCSPR_IN_PROGRESS, created_by=practitioner, by=chair)
     client.force_login(chair)
 
     page = client.get(reverse("rapidreview:case_action", args=[case.pk, slug])).content.decode()
 
     assert re.search(r'<input type="hidden" name="token" value="[0-9a-f-]{36}"', page)
-
-
-def test_recommendation_forms_send_their_one_time_token(chair, practitioner, contacts, agency, client):
-    from rapidreview.services import recommendation_add
-
-    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
-    recommendation = recommendation_add(
-        referral=case,
-        required_action="Audit",
-        agencies=[agency],
-        due_on=today(),
-        token=uuid.uuid4(),
-        by=chair,
-    )
-    client.force_login(chair)
-
-    for url in (
-        reverse("rapidreview:case_action", args=[case.pk, "add-recommendation"]),
-        reverse("rapidreview:recommendation_update", args=[recommendation.pk]),
-    ):
-        assert re.search(r'name="token" value="[0-9a-f-]{36}"', client.get(url).content.decode()), url
 
 
 def test_recommendation_due_in_the_future_is_added_through_the_screen(
@@ -427,7 +272,7 @@ def test_recommendation_due_in_the_future_is_added_through_the_screen(
 
 @pytest.mark.parametrize("slug", ["commission-local-review", "national-review", "no-further-review"])
 def test_next_step_pages_show_what_the_rapid_review_recommended(slug, chair, practitioner, contacts, client):
-    case = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
+    case = CaseFactory(status=S.SENT_TO_PANEL, created_by=practitioner, by=chair)
     client.force_login(chair)
 
     page = client.get(reverse("rapidreview:case_action", args=[case.pk, slug])).content.decode()
@@ -437,79 +282,12 @@ def test_next_step_pages_show_what_the_rapid_review_recommended(slug, chair, pra
     assert "Multi-agency learning about information sharing." in page
 
 
-def test_opening_a_review_record_in_admin_is_audited_as_a_read_of_its_case(
-    chair, practitioner, contacts, make_user, client
-):
-    from cspr.accounts.roles import Role
-    from rapidreview.models import RapidReview
-
-    administrator = make_user(Role.ADMINISTRATOR, username="auditadmin", is_staff=True, is_superuser=True)
-    case = case_in(S.RAPID_REVIEW_COMPLETE, author=practitioner, by=chair)
-    review = RapidReview.objects.get(referral=case)
-    client.force_login(administrator)
-
-    for url in (
-        reverse("admin:rapidreview_rapidreview_change", args=[review.pk]),
-        reverse("admin:referrals_subgroupdecision_change", args=[case.subgroup_decision.pk]),
-    ):
-        assert client.get(url).status_code == 200
-
-    assert list(
-        AuditEvent.objects.for_object(case)
-        .filter(action=AuditAction.CASE_VIEWED, actor=administrator)
-        .order_by("id")
-        .values_list("summary", flat=True)
-    ) == ["Administration: rapid review opened", "Administration: subgroup decision opened"]
-
-
-def test_home_counts_open_cases_by_stage_with_a_link_to_each(chair, member, practitioner, contacts, client):
-    for state in (S.RAPID_REVIEW_IN_PROGRESS, S.RAPID_REVIEW_IN_PROGRESS, S.LCSPR_COMMISSIONED, S.CLOSED):
-        case_in(state, author=practitioner, by=chair)
-    client.force_login(member)
-
-    stages = client.get("/").context["stages"]
-
-    assert stages == [
-        ("rapid_review_in_progress", "Rapid review in progress", 2),
-        ("lcspr_commissioned", "Local review commissioned", 1),
-    ]
-    page = client.get("/").content.decode()
-    assert f'href="{reverse("referrals:list")}?status=rapid_review_in_progress"' in page
-
-
-def test_recommendations_list_offers_progress_only_to_those_who_may_record_it(
-    chair, member, practitioner, contacts, agency, client
-):
-    from rapidreview.services import recommendation_add
-
-    case = case_in(S.FINAL_REPORT_RECEIVED, author=practitioner, by=chair)
-    recommendation_add(
-        referral=case,
-        required_action="Audit",
-        agencies=[agency],
-        due_on=today(),
-        token=uuid.uuid4(),
-        by=chair,
-    )
-    Recommendation.objects.filter(referral=case).update(due_on=today() - timedelta(days=1))
-
-    client.force_login(member)
-    member_page = client.get(reverse("rapidreview:recommendations")).content.decode()
-    client.force_login(chair)
-    chair_page = client.get(reverse("rapidreview:recommendations")).content.decode()
-
-    assert "Record progress" not in member_page
-    assert "Record progress" in chair_page
-    assert "Overdue" in chair_page
-    assert f'href="{reverse("referrals:detail", args=[case.pk])}"' in chair_page
-
-
 def test_commission_page_asks_why_when_the_rapid_review_recommended_otherwise(
     chair, practitioner, contacts, client
 ):
     from rapidreview.models import NextStep
 
-    from .helpers import complete_findings, decide
+    from ..helpers import complete_findings, decide
 
     agreed = case_in(S.SENT_TO_PANEL, author=practitioner, by=chair)
     other = submitted_case(author=practitioner)
@@ -531,25 +309,6 @@ def test_commission_page_asks_why_when_the_rapid_review_recommended_otherwise(
     assert label(other) == (
         "The rapid review recommended a national review, led by the National Panel: "
         "why is a local review being held?"
-    )
-
-
-def test_triage_points_out_a_referral_about_the_same_child_and_incident(
-    chair, practitioner, contacts, client
-):
-    from datetime import date
-
-    earlier = case_in(S.RAPID_REVIEW_AGREED, author=practitioner, by=chair)
-    same = submitted_case(author=practitioner, child_date_of_birth=earlier.child_date_of_birth)
-    different = submitted_case(author=practitioner, child_date_of_birth=date(2012, 1, 5))
-    client.force_login(chair)
-
-    response = client.get(reverse("referrals:triage"))
-
-    rows = {referral.pk: referral.possible_duplicates for referral in response.context["queue"]}
-    assert rows == {same.pk: [earlier], different.pk: []}
-    assert f'Same child and incident date as <a class="govuk-link" href="/referrals/{earlier.pk}/">' in (
-        response.content.decode()
     )
 
 
