@@ -5,12 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from referrals.lifecycle.kernel import (
-    CaseActionError,
-    case_check_move,
-    case_lock,
-    case_move,
-)
+from referrals.lifecycle import kernel
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import CaseTransition, Referral
@@ -46,11 +41,11 @@ def close_blockers(case: Referral) -> list[str]:
 def case_close(*, referral, reason: str = "", by, now=None) -> CaseTransition:
     """Close a case whose route has ended. Refused while anything is still owed."""
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.CLOSE, by)
+    case = kernel.case_lock(referral)
+    kernel.case_check_move(case, Move.CLOSE, by)
     blockers = close_blockers(case)
     if blockers:
-        raise CaseActionError(blockers[0])
-    row = case_move(case, Move.CLOSE, by=by, now=now, reason=(reason or "").strip())
+        raise kernel.CaseActionError(blockers[0])
+    row = kernel.case_move(case, Move.CLOSE, by=by, now=now, reason=(reason or "").strip())
     case_tell(case, notices.CLOSED, now=now)
     return row

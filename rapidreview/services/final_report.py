@@ -11,14 +11,7 @@ from django.utils import timezone
 
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
-from referrals.lifecycle.kernel import (
-    DateAnswer,
-    case_check_move,
-    case_check_record,
-    case_lock,
-    case_move,
-    raise_problems,
-)
+from referrals.lifecycle import kernel
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.services import case_tell, deadline_met_on
@@ -33,7 +26,7 @@ S = CaseStatus
 
 
 # The dates asked for here: what messages call them, and what they may not come before.
-REPORT_RECEIVED_ON = DateAnswer(
+REPORT_RECEIVED_ON = kernel.DateAnswer(
     "received_on", "date the final report was received", after="the date the local review started"
 )
 
@@ -58,7 +51,7 @@ def final_report_store(*, case, upload, received_on: date, token, by, now) -> Fi
             received_on, today=timezone.localdate(now), earliest=local.started_on if local else None
         )
     )
-    raise_problems(problems)
+    kernel.raise_problems(problems)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -96,8 +89,10 @@ def final_report_store(*, case, upload, received_on: date, token, by, now) -> Fi
 def final_report_replace(*, referral, upload, received_on: date, token, by, now=None) -> FinalReport:
     """Store a revised version of the final report before publication."""
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_record(case, by, allowed=(S.FINAL_REPORT_RECEIVED,), what="upload a revised final report")
+    case = kernel.case_lock(referral)
+    kernel.case_check_record(
+        case, by, allowed=(S.FINAL_REPORT_RECEIVED,), what="upload a revised final report"
+    )
     return final_report_store(case=case, upload=upload, received_on=received_on, token=token, by=by, now=now)
 
 
@@ -110,13 +105,13 @@ def case_receive_final_report(*, referral, upload, received_on: date, token, by,
     """
 
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.RECEIVE_FINAL_REPORT, by)
+    case = kernel.case_lock(referral)
+    kernel.case_check_move(case, Move.RECEIVE_FINAL_REPORT, by)
     report = final_report_store(
         case=case, upload=upload, received_on=received_on, token=token, by=by, now=now
     )
     try:
-        case_move(
+        kernel.case_move(
             case,
             Move.RECEIVE_FINAL_REPORT,
             by=by,

@@ -10,14 +10,7 @@ from django.utils import timezone
 
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
-from referrals.lifecycle.kernel import (
-    DateAnswer,
-    case_check_move,
-    case_check_record,
-    case_lock,
-    case_move,
-    raise_problems,
-)
+from referrals.lifecycle import kernel
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.services import case_tell
@@ -32,10 +25,10 @@ S = CaseStatus
 
 
 # The dates asked for here: what messages call them, and what they may not come before.
-LOCAL_REVIEW_STARTED_ON = DateAnswer(
+LOCAL_REVIEW_STARTED_ON = kernel.DateAnswer(
     "started_on", "date the local review started", after="the date the reviewer was commissioned"
 )
-INVOLVEMENT_ON = DateAnswer("happened_on", "date", after="the date the review was commissioned")
+INVOLVEMENT_ON = kernel.DateAnswer("happened_on", "date", after="the date the review was commissioned")
 
 
 def local_start_problems(
@@ -54,10 +47,10 @@ def case_start_local_review(*, referral, started_on: date, methodology: str, by,
     """Start the commissioned local review, recording its methodology."""
 
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.START_LOCAL_REVIEW, by)
+    case = kernel.case_lock(referral)
+    kernel.case_check_move(case, Move.START_LOCAL_REVIEW, by)
     local = LocalReview.objects.select_for_update().get(referral=case)
-    raise_problems(
+    kernel.raise_problems(
         local_start_problems(
             local, started_on=started_on, methodology=methodology, today=timezone.localdate(now)
         )
@@ -65,7 +58,9 @@ def case_start_local_review(*, referral, started_on: date, methodology: str, by,
     local.started_on = started_on
     local.methodology = methodology.strip()
     local.save(update_fields=["started_on", "methodology"])
-    case_move(case, Move.START_LOCAL_REVIEW, by=by, now=now, details={"started_on": started_on.isoformat()})
+    kernel.case_move(
+        case, Move.START_LOCAL_REVIEW, by=by, now=now, details={"started_on": started_on.isoformat()}
+    )
     case_tell(case, notices.LOCAL_REVIEW_STARTED, now=now)
     return local
 
@@ -92,13 +87,15 @@ def involvement_record(
 ) -> Involvement:
     """Log one contribution of practitioners or the family to the local review (§10)."""
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_record(case, by, allowed=S.local_review_states, what="log involvement in the local review")
+    case = kernel.case_lock(referral)
+    kernel.case_check_record(
+        case, by, allowed=S.local_review_states, what="log involvement in the local review"
+    )
     existing = Involvement.objects.filter(token=token).first()
     if existing is not None:
         return existing
     local = LocalReview.objects.get(referral=case)
-    raise_problems(
+    kernel.raise_problems(
         involvement_problems(
             local, kind=kind, who=who, happened_on=happened_on, method=method, today=timezone.localdate(now)
         )

@@ -9,21 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cspr.audit.models import AuditAction
-from cspr.audit.services import audit_record
 from cspr.dates import long_date
 from deadlines.services import deadline_open
-from referrals.lifecycle.kernel import (
-    DateAnswer,
-    case_check_move,
-    case_check_record,
-    case_lock,
-    case_move,
-    raise_problems,
-)
+from referrals.lifecycle import kernel
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import CaseTransition
-from referrals.services import case_tell, deadline_met_on, deadlines_waive_open
+from referrals.services import case_date_record, case_tell, deadline_met_on, deadlines_waive_open
 
 from ..models import (
     LocalReview,
@@ -32,27 +24,29 @@ from ..models import (
 from . import notices
 
 S = CaseStatus
+# The deadline of telling the Panel, Ofsted and DfE of the local review, with the reviewer.
+INFORM = "inform_panel_ofsted_dfe"
 
 
 # The dates asked for here: what messages call them, and what they may not come before.
-LOCAL_REVIEW_DECIDED_ON = DateAnswer(
+LOCAL_REVIEW_DECIDED_ON = kernel.DateAnswer(
     "decided_on",
     "date of the decision to hold a local review",
     after="the date the rapid review was completed",
 )
-COMMISSIONED_ON = DateAnswer(
+COMMISSIONED_ON = kernel.DateAnswer(
     "commissioned_on", "date the reviewer was commissioned", after="the date of the decision"
 )
-INFORMED_ON_AT_COMMISSIONING = DateAnswer(
+INFORMED_ON_AT_COMMISSIONING = kernel.DateAnswer(
     "informed_on",
     "date the Panel, Ofsted and DfE were informed",
     after="the date of the decision",
     required=False,
 )
-NEXT_STEP_DECIDED_ON = DateAnswer(
+NEXT_STEP_DECIDED_ON = kernel.DateAnswer(
     "decided_on", "date of the decision", after="the date the rapid review was completed"
 )
-INFORMED_ON = DateAnswer(
+INFORMED_ON = kernel.DateAnswer(
     "informed_on",
     "date the Panel, Ofsted and DfE were informed",
     after="the date of the decision to hold a local review",
@@ -130,9 +124,9 @@ def case_commission_local_review(
     """
 
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.COMMISSION_LOCAL_REVIEW, by)
-    raise_problems(
+    case = kernel.case_lock(referral)
+    kernel.case_check_move(case, Move.COMMISSION_LOCAL_REVIEW, by)
+    kernel.raise_problems(
         commission_problems(
             case,
             decided_on=decided_on,
@@ -153,7 +147,7 @@ def case_commission_local_review(
         informed_on=informed_on,
         commissioned_by=by,
     )
-    case_move(
+    kernel.case_move(
         case,
         Move.COMMISSION_LOCAL_REVIEW,
         by=by,
@@ -165,12 +159,10 @@ def case_commission_local_review(
             "informed_on": informed_on.isoformat() if informed_on else None,
         },
     )
-    inform = deadline_open(
-        referral=case, rule_code="inform_panel_ofsted_dfe", anchor=decided_on, by=by, now=now
-    )
+    inform = deadline_open(referral=case, rule_code=INFORM, anchor=decided_on, by=by, now=now)
     deadline_open(referral=case, rule_code="complete_local_review", anchor=decided_on, by=by, now=now)
     if informed_on:
-        deadline_met_on(case, "inform_panel_ofsted_dfe", informed_on, by=by, now=now)
+        deadline_met_on(case, INFORM, informed_on, by=by, now=now)
     # Once the Panel, Ofsted and DfE have been told, nothing more is owed on this notice.
     action = "" if informed_on else None
     due = None if informed_on or inform is None else inform.due_date
@@ -188,28 +180,20 @@ def local_review_record_informed(*, referral, informed_on: date, by, now=None):
     """Record the date the Panel, Ofsted and DfE were told of the local review. Meets that deadline."""
 
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_record(
+    case = kernel.case_lock(referral)
+    kernel.case_check_record(
         case,
         by,
         allowed=S.local_review_states,
         what="record when the Panel, Ofsted and DfE were informed",
     )
     local = LocalReview.objects.select_for_update().get(referral=case)
-    raise_problems(informed_problems(local, informed_on=informed_on, today=timezone.localdate(now)))
-    if local.informed_on == informed_on:
-        return local
-    local.informed_on = informed_on
-    local.save(update_fields=["informed_on"])
-    audit_record(
-        by,
-        AuditAction.PANEL_OFSTED_DFE_INFORMED,
-        case,
-        f"National Panel, Ofsted and DfE informed of the local review on {long_date(informed_on)}",
-        now=now,
+    kernel.raise_problems(informed_problems(local, informed_on=informed_on, today=timezone.localdate(now)))
+    summary = f"National Panel, Ofsted and DfE informed of the local review on {long_date(informed_on)}"
+    action = AuditAction.PANEL_OFSTED_DFE_INFORMED
+    return case_date_record(
+        case, local, "informed_on", informed_on, by=by, now=now, action=action, summary=summary, meets=INFORM
     )
-    deadline_met_on(case, "inform_panel_ofsted_dfe", informed_on, by=by, now=now)
-    return local
 
 
 # Why each next step without a local review is taken, when it is missing.
@@ -229,6 +213,28 @@ def next_step_problems(case, *, decided_on: date | None, rationale: str, missing
     return problems
 
 
+def _next_step_move(referral, move: Move, *, decided_on, rationale: str, missing: str, by, now, details=None):
+    """Lock, check and make a next step that needs a dated rationale (a national review,
+    or no further review); `details(case)` adds what that move records. Returns the
+    locked case, the transition row and those details."""
+    case = kernel.case_lock(referral)
+    kernel.case_check_move(case, move, by)
+    today = timezone.localdate(now)
+    kernel.raise_problems(
+        next_step_problems(case, decided_on=decided_on, rationale=rationale, missing=missing, today=today)
+    )
+    extra = details(case) if details else {}
+    row = kernel.case_move(
+        case,
+        move,
+        by=by,
+        now=now,
+        reason=rationale.strip(),
+        details={"decided_on": decided_on.isoformat(), **extra},
+    )
+    return case, row, extra
+
+
 @transaction.atomic
 def case_refer_to_national_review(
     *, referral, decided_on: date, rationale: str, by, now=None
@@ -239,36 +245,28 @@ def case_refer_to_national_review(
     national review may be appropriate; the local review's open deadlines are then
     waived. Chair or coordinator; needs the rationale.
     """
-
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.REFER_TO_NATIONAL_REVIEW, by)
-    raise_problems(
-        next_step_problems(
-            case,
-            decided_on=decided_on,
-            rationale=rationale,
-            missing=NATIONAL_REVIEW_RATIONALE,
-            today=timezone.localdate(now),
-        )
-    )
-    during_local_review = case.status in (S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS)
-    row = case_move(
-        case,
+
+    def details(case):
+        return {
+            "during_local_review": case.status in (S.LCSPR_COMMISSIONED, S.LCSPR_IN_PROGRESS),
+            "recommended": _recommended(case) == NextStep.NATIONAL_REVIEW,
+        }
+
+    case, row, extra = _next_step_move(
+        referral,
         Move.REFER_TO_NATIONAL_REVIEW,
+        decided_on=decided_on,
+        rationale=rationale,
+        missing=NATIONAL_REVIEW_RATIONALE,
         by=by,
         now=now,
-        reason=rationale.strip(),
-        details={
-            "decided_on": decided_on.isoformat(),
-            "during_local_review": during_local_review,
-            "recommended": _recommended(case) == NextStep.NATIONAL_REVIEW,
-        },
+        details=details,
     )
-    if during_local_review:
+    if extra["during_local_review"]:
         deadlines_waive_open(
             case,
-            ["inform_panel_ofsted_dfe", "complete_local_review"],
+            [INFORM, "complete_local_review"],
             reason="The National Panel leads a national review instead of the local review",
             by=by,
             now=now,
@@ -283,24 +281,14 @@ def case_decide_no_further_review(
 ) -> CaseTransition:
     """Record that, after the rapid review, there will be no local or national review."""
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.DECIDE_NO_FURTHER_REVIEW, by)
-    raise_problems(
-        next_step_problems(
-            case,
-            decided_on=decided_on,
-            rationale=rationale,
-            missing=NO_FURTHER_REVIEW_RATIONALE,
-            today=timezone.localdate(now),
-        )
-    )
-    row = case_move(
-        case,
+    case, row, _extra = _next_step_move(
+        referral,
         Move.DECIDE_NO_FURTHER_REVIEW,
+        decided_on=decided_on,
+        rationale=rationale,
+        missing=NO_FURTHER_REVIEW_RATIONALE,
         by=by,
         now=now,
-        reason=rationale.strip(),
-        details={"decided_on": decided_on.isoformat()},
     )
     case_tell(case, notices.NO_FURTHER_REVIEW, now=now)
     return row

@@ -12,18 +12,10 @@ from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from cspr.dates import long_date
 from deadlines.services import deadline_open, deadline_reanchor
-from referrals.lifecycle.kernel import (
-    CaseActionError,
-    DateAnswer,
-    case_check_move,
-    case_check_record,
-    case_lock,
-    case_move,
-    raise_problems,
-)
+from referrals.lifecycle import kernel
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
-from referrals.services import case_tell, deadline_met_on
+from referrals.services import case_date_record, case_tell
 
 from ..models import (
     FinalReport,
@@ -33,13 +25,15 @@ from ..models import (
 from . import notices
 
 S = CaseStatus
+# The deadline of sending the final report to the Panel and the Secretary of State.
+SEND = "final_report_to_panel_sos"
 
 
 # The dates asked for here: what messages call them, and what they may not come before.
-REPORT_SENT_ON = DateAnswer(
+REPORT_SENT_ON = kernel.DateAnswer(
     "sent_on", "date the report was sent", after="the date the final report was received"
 )
-PUBLISHED_ON = DateAnswer(
+PUBLISHED_ON = kernel.DateAnswer(
     "published_on",
     "date of publication",
     after="the date the report was sent to the Panel and the Secretary of State",
@@ -110,10 +104,10 @@ def publication_plan(*, referral, planned_on: date, by, now=None) -> Publication
     be in the past, so a publication already under way can be recorded after the event.
     """
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_record(case, by, allowed=(S.FINAL_REPORT_RECEIVED,), what="plan the publication")
+    case = kernel.case_lock(referral)
+    kernel.case_check_record(case, by, allowed=(S.FINAL_REPORT_RECEIVED,), what="plan the publication")
     publication = Publication.objects.select_for_update().filter(referral=case).first()
-    raise_problems(plan_problems(case, planned_on=planned_on))
+    kernel.raise_problems(plan_problems(case, planned_on=planned_on))
     if publication is not None and publication.planned_on == planned_on:
         return publication
     if publication is None:
@@ -137,11 +131,9 @@ def _open_or_move_send_deadline(case, planned_on: date, *, by, now):
     """Open the 'send the final report 7 working days before publication' deadline, or
     count it again from a new planned date (audited by the deadlines service)."""
 
-    deadline = deadline_open(
-        referral=case, rule_code="final_report_to_panel_sos", anchor=planned_on, by=by, now=now
-    )
+    deadline = deadline_open(referral=case, rule_code=SEND, anchor=planned_on, by=by, now=now)
     if deadline is not None and deadline_reanchor(
-        referral=case, rule_code="final_report_to_panel_sos", anchor=planned_on, by=by, now=now
+        referral=case, rule_code=SEND, anchor=planned_on, by=by, now=now
     ):
         deadline.refresh_from_db()
     return deadline
@@ -151,8 +143,8 @@ def _open_or_move_send_deadline(case, planned_on: date, *, by, now):
 def final_report_send(*, referral, sent_on: date, by, now=None) -> Publication:
     """Record the date the final report went to the National Panel and the Secretary of State."""
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_record(
+    case = kernel.case_lock(referral)
+    kernel.case_check_record(
         case,
         by,
         allowed=(S.FINAL_REPORT_RECEIVED,),
@@ -160,21 +152,21 @@ def final_report_send(*, referral, sent_on: date, by, now=None) -> Publication:
     )
     publication = Publication.objects.select_for_update().filter(referral=case).first()
     if publication is None:
-        raise CaseActionError("Plan the publication date first")
-    raise_problems(report_sent_problems(case, sent_on=sent_on, today=timezone.localdate(now)))
-    if publication.sent_to_panel_sos_on == sent_on:
-        return publication
-    publication.sent_to_panel_sos_on = sent_on
-    publication.save(update_fields=["sent_to_panel_sos_on"])
-    audit_record(
-        by,
-        AuditAction.FINAL_REPORT_SENT,
+        raise kernel.CaseActionError("Plan the publication date first")
+    kernel.raise_problems(report_sent_problems(case, sent_on=sent_on, today=timezone.localdate(now)))
+    summary = f"Final report sent to the National Panel and the Secretary of State on {long_date(sent_on)}"
+    action = AuditAction.FINAL_REPORT_SENT
+    return case_date_record(
         case,
-        f"Final report sent to the National Panel and the Secretary of State on {long_date(sent_on)}",
+        publication,
+        "sent_to_panel_sos_on",
+        sent_on,
+        by=by,
         now=now,
+        action=action,
+        summary=summary,
+        meets=SEND,
     )
-    deadline_met_on(case, "final_report_to_panel_sos", sent_on, by=by, now=now)
-    return publication
 
 
 @transaction.atomic
@@ -196,16 +188,16 @@ def case_publish(
     """
 
     now = now or timezone.now()
-    case = case_lock(referral)
+    case = kernel.case_lock(referral)
     move = Move.PUBLISH_REPORT if full_report else Move.PUBLISH_IMPROVEMENTS_ONLY
-    case_check_move(case, move, by)
+    kernel.case_check_move(case, move, by)
     publication = Publication.objects.select_for_update().filter(referral=case).first()
     if publication is None or publication.sent_to_panel_sos_on is None:
-        raise CaseActionError(
+        raise kernel.CaseActionError(
             "Record when the final report was sent to the National Panel and the Secretary of State "
             "before recording the publication"
         )
-    raise_problems(
+    kernel.raise_problems(
         publish_problems(
             publication,
             full_report=full_report,
@@ -222,7 +214,7 @@ def case_publish(
     publication.not_published_rationale = "" if full_report else not_published_rationale.strip()
     publication.improvements_summary = "" if full_report else improvements_summary.strip()
     publication.save()
-    row = case_move(
+    row = kernel.case_move(
         case,
         move,
         by=by,

@@ -9,13 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deadlines.services import deadline_open
-from referrals.lifecycle.kernel import (
-    DateAnswer,
-    case_check_move,
-    case_lock,
-    case_move,
-    raise_problems,
-)
+from referrals.lifecycle import kernel
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.services import case_tell, deadline_met_on
@@ -30,13 +24,13 @@ S = CaseStatus
 
 
 # The dates asked for here: what messages call them, and what they may not come before.
-RAPID_REVIEW_STARTED_ON = DateAnswer(
+RAPID_REVIEW_STARTED_ON = kernel.DateAnswer(
     "started_on", "date the rapid review started", after="the date of the decision to hold it"
 )
-RAPID_REVIEW_COMPLETED_ON = DateAnswer(
+RAPID_REVIEW_COMPLETED_ON = kernel.DateAnswer(
     "completed_on", "date the rapid review was completed", after="the date it started"
 )
-SENT_TO_PANEL_ON = DateAnswer(
+SENT_TO_PANEL_ON = kernel.DateAnswer(
     "sent_on", "date the rapid review was sent to the National Panel", after="the date it was completed"
 )
 
@@ -63,17 +57,17 @@ def case_start_rapid_review(*, referral, started_on: date, organisations, by, no
     """
 
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.START_RAPID_REVIEW, by)
+    case = kernel.case_lock(referral)
+    kernel.case_check_move(case, Move.START_RAPID_REVIEW, by)
     organisations = list(organisations)
-    raise_problems(
+    kernel.raise_problems(
         start_problems(
             case, started_on=started_on, organisations=organisations, today=timezone.localdate(now)
         )
     )
     review = RapidReview.objects.create(referral=case, started_on=started_on, started_by=by)
     review.organisations.set(organisations)
-    case_move(
+    kernel.case_move(
         case,
         Move.START_RAPID_REVIEW,
         by=by,
@@ -138,8 +132,8 @@ def case_complete_rapid_review(
     """
 
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.COMPLETE_RAPID_REVIEW, by)
+    case = kernel.case_lock(referral)
+    kernel.case_check_move(case, Move.COMPLETE_RAPID_REVIEW, by)
     review = RapidReview.objects.select_for_update().get(referral=case)
     findings = {
         "facts_gathered": facts_gathered,
@@ -151,12 +145,14 @@ def case_complete_rapid_review(
         "recommendation_rationale": recommendation_rationale,
         "completed_on": completed_on,
     }
-    raise_problems(findings_problems(started_on=review.started_on, today=timezone.localdate(now), **findings))
+    kernel.raise_problems(
+        findings_problems(started_on=review.started_on, today=timezone.localdate(now), **findings)
+    )
     for field, value in findings.items():
         setattr(review, field, value.strip() if isinstance(value, str) else value)
     review.completed_by = by
     review.save()
-    case_move(
+    kernel.case_move(
         case,
         Move.COMPLETE_RAPID_REVIEW,
         by=by,
@@ -188,14 +184,14 @@ def case_send_to_panel(*, referral, sent_on: date, by, now=None):
     """Record that the rapid review went to the National Panel. Meets that deadline."""
 
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.SEND_TO_PANEL, by)
+    case = kernel.case_lock(referral)
+    kernel.case_check_move(case, Move.SEND_TO_PANEL, by)
     review = RapidReview.objects.select_for_update().get(referral=case)
-    raise_problems(sent_to_panel_problems(review, sent_on=sent_on, today=timezone.localdate(now)))
+    kernel.raise_problems(sent_to_panel_problems(review, sent_on=sent_on, today=timezone.localdate(now)))
     review.sent_to_panel_on = sent_on
     review.sent_by = by
     review.save(update_fields=["sent_to_panel_on", "sent_by"])
-    row = case_move(case, Move.SEND_TO_PANEL, by=by, now=now, details={"sent_on": sent_on.isoformat()})
+    row = kernel.case_move(case, Move.SEND_TO_PANEL, by=by, now=now, details={"sent_on": sent_on.isoformat()})
     deadline_met_on(case, "send_rapid_review_to_panel", sent_on, by=by, now=now)
     case_tell(case, notices.SENT_TO_PANEL, now=now)
     return row

@@ -10,12 +10,7 @@ from django.utils import timezone
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from cspr.dates import long_date
-from referrals.lifecycle.kernel import (
-    CaseActionError,
-    case_check_record,
-    case_lock,
-    raise_problems,
-)
+from referrals.lifecycle import kernel
 from referrals.lifecycle.states import CaseStatus
 from referrals.services import case_tell
 
@@ -66,13 +61,13 @@ def recommendation_add(*, referral, required_action: str, agencies, due_on: date
     Tells the safeguarding leads of those agencies, who record progress until it is done.
     """
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_record(case, by, allowed=S.recommendation_states, what="add a recommendation")
+    case = kernel.case_lock(referral)
+    kernel.case_check_record(case, by, allowed=S.recommendation_states, what="add a recommendation")
     existing = Recommendation.objects.filter(token=token).first()
     if existing is not None:
         return existing
     agencies = list(agencies)
-    raise_problems(
+    kernel.raise_problems(
         recommendation_problems(case, required_action=required_action, agencies=agencies, due_on=due_on)
     )
     number = (
@@ -111,16 +106,16 @@ def recommendation_update(
 ) -> RecommendationUpdate:
     """Record an agency's progress on a recommendation and set its status."""
     now = now or timezone.now()
-    case = case_lock(recommendation.referral)
+    case = kernel.case_lock(recommendation.referral)
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if not can_update_recommendation(by, recommendation):
-        raise CaseActionError(can_update_recommendation.refusal)
+        raise kernel.CaseActionError(can_update_recommendation.refusal)
     if case.status == S.CLOSED:
-        raise CaseActionError("This case is closed")
+        raise kernel.CaseActionError("This case is closed")
     existing = RecommendationUpdate.objects.filter(token=token).first()
     if existing is not None:
         return existing
-    raise_problems(progress_problems(status=status, note=note))
+    kernel.raise_problems(progress_problems(status=status, note=note))
     update = RecommendationUpdate.objects.create(
         recommendation=recommendation, status=status, note=note.strip(), by=by, at=now, token=token
     )

@@ -3,7 +3,7 @@ action: the draft and its submission, the subgroup decision, withdrawing and lin
 duplicates, the local authority's awareness date; and the notification helpers every
 lifecycle service shares."""
 
-from .case_deadlines import deadline_met_on, deadlines_waive_open
+from .case_deadlines import case_date_record, deadline_met_on, deadlines_waive_open
 from .decision import (
     CRITERIA_FIELDS,
     DECISION_TRANSITIONS,
@@ -41,6 +41,7 @@ __all__ = [
     "ReferralAlreadySubmitted",
     "ReferralError",
     "agency_leads",
+    "case_date_record",
     "case_decide",
     "case_link_as_duplicate",
     "case_link_path",

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from cspr.audit.services import audit_record
 from deadlines import calendar
 from deadlines.models import Deadline
 from deadlines.permissions import can_waive
@@ -32,3 +33,18 @@ def deadlines_waive_open(case, codes, *, reason: str, by, now) -> None:
         return
     for deadline in Deadline.objects.open().filter(referral=case, rule__code__in=codes):
         deadline_waive(deadline=deadline, by=by, reason=reason, now=now)
+
+
+def case_date_record(
+    case: Referral, record, field: str, day: date, *, by, now, action, summary: str, meets: str
+):
+    """Record `day` as `record.field` on the locked case (a date the partnership told
+    someone, or sent something): saved, audited on the case, and meeting the deadline
+    `meets`. The same day again (a repeated post) changes nothing."""
+    if getattr(record, field) == day:
+        return record
+    setattr(record, field, day)
+    record.save(update_fields=[field])
+    audit_record(by, action, case, summary, now=now)
+    deadline_met_on(case, meets, day, by=by, now=now)
+    return record

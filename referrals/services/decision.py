@@ -11,15 +11,7 @@ from django.utils import timezone
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from deadlines.services import deadline_open
-from referrals.lifecycle.kernel import (
-    CaseActionError,
-    DateAnswer,
-    case_check_move,
-    case_check_record,
-    case_lock,
-    case_move,
-    raise_problems,
-)
+from referrals.lifecycle import kernel
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import Referral, SubgroupDecision
@@ -35,14 +27,16 @@ DECISION_TRANSITIONS = {
 }
 CRITERIA_FIELDS = [name for name, _label in SubgroupDecision.CRITERIA + SubgroupDecision.CIRCUMSTANCES]
 # The dates asked for here: what messages call them, and what they may not come before.
-DECIDED_ON = DateAnswer("decided_on", "date of the decision", after="the date the referral was submitted")
-FAMILY_INFORMED_ON = DateAnswer(
+DECIDED_ON = kernel.DateAnswer(
+    "decided_on", "date of the decision", after="the date the referral was submitted"
+)
+FAMILY_INFORMED_ON = kernel.DateAnswer(
     "family_informed_on",
     "date the decision was communicated to the family",
     after="the date of the decision",
     required=False,
 )
-REFERRER_INFORMED_ON = DateAnswer(
+REFERRER_INFORMED_ON = kernel.DateAnswer(
     "referrer_informed_on",
     "date the decision was communicated to the referrer",
     after="the date of the decision",
@@ -88,11 +82,13 @@ def case_decide(*, referral, decision: SubgroupDecision, organisations=(), by, n
     a rapid review, the safeguarding leads of the organisations taking part.
     """
     now = now or timezone.now()
-    case = case_lock(referral)
+    case = kernel.case_lock(referral)
     organisations = list(organisations)
     move = DECISION_TRANSITIONS.get(decision.outcome, Move.DECIDE_RAPID_REVIEW)
-    case_check_move(case, move, by)
-    raise_problems(decision_problems(decision, organisations, case=case, today=timezone.localdate(now)))
+    kernel.case_check_move(case, move, by)
+    kernel.raise_problems(
+        decision_problems(decision, organisations, case=case, today=timezone.localdate(now))
+    )
     decision.referral = case
     decision.rationale = decision.rationale.strip()
     decision.recorded_by = by
@@ -102,7 +98,7 @@ def case_decide(*, referral, decision: SubgroupDecision, organisations=(), by, n
         decision.organisations.set(organisations)
     else:
         organisations = []
-    case_move(
+    kernel.case_move(
         case,
         move,
         by=by,
@@ -150,17 +146,17 @@ def decision_record_communication(
     A date already recorded stays unless a new one is given. The chair or coordinator.
     """
     now = now or timezone.now()
-    case = case_lock(referral)
+    case = kernel.case_lock(referral)
     decision = SubgroupDecision.objects.select_for_update().filter(referral=case).first()
     if decision is None:
-        raise CaseActionError("There is no subgroup decision to communicate yet")
-    case_check_record(
+        raise kernel.CaseActionError("There is no subgroup decision to communicate yet")
+    kernel.case_check_record(
         case,
         by,
         allowed=CaseStatus.after_decision_states,
         what="record when the decision was communicated",
     )
-    raise_problems(
+    kernel.raise_problems(
         communication_problems(
             decision,
             family_informed_on=family_informed_on,

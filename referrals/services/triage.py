@@ -10,7 +10,7 @@ from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_record
 from deadlines.models import Deadline
 from deadlines.services import deadlines_close_for_duplicate
-from referrals.lifecycle.kernel import case_check_move, case_lock, case_move, raise_problems
+from referrals.lifecycle import kernel
 from referrals.lifecycle.moves import Move
 from referrals.lifecycle.states import CaseStatus
 from referrals.models import CaseTransition, Referral
@@ -47,10 +47,10 @@ def case_withdraw(*, referral, reason: str, by, now=None) -> CaseTransition:
     referrer, the coordinator and the chair.
     """
     now = now or timezone.now()
-    case = case_lock(referral)
-    case_check_move(case, Move.WITHDRAW, by)
-    raise_problems(withdraw_problems(reason=reason))
-    row = case_move(case, Move.WITHDRAW, by=by, now=now, reason=reason.strip())
+    case = kernel.case_lock(referral)
+    kernel.case_check_move(case, Move.WITHDRAW, by)
+    kernel.raise_problems(withdraw_problems(reason=reason))
+    row = kernel.case_move(case, Move.WITHDRAW, by=by, now=now, reason=reason.strip())
     open_codes = Deadline.objects.open().filter(referral=case).values_list("rule__code", flat=True)
     deadlines_waive_open(case, list(open_codes), reason="The referral was withdrawn", by=by, now=now)
     case_tell(case, WITHDRAWN, now=now)
@@ -67,15 +67,15 @@ def case_link_as_duplicate(*, referral, duplicate_of, reason: str = "", by, now=
     """
     now = now or timezone.now()
     if duplicate_of is None:
-        raise_problems(duplicate_problems(referral, duplicate_of=None))
+        kernel.raise_problems(duplicate_problems(referral, duplicate_of=None))
     first, second = sorted([referral.pk, duplicate_of.pk])
-    locked = {pk: case_lock(Referral(pk=pk)) for pk in dict.fromkeys([first, second])}
+    locked = {pk: kernel.case_lock(Referral(pk=pk)) for pk in dict.fromkeys([first, second])}
     case, primary = locked[referral.pk], locked[duplicate_of.pk]
-    case_check_move(case, Move.LINK_AS_DUPLICATE, by)
-    raise_problems(duplicate_problems(case, duplicate_of=primary))
+    kernel.case_check_move(case, Move.LINK_AS_DUPLICATE, by)
+    kernel.raise_problems(duplicate_problems(case, duplicate_of=primary))
     case.duplicate_of = primary
     reason = (reason or "").strip()
-    row = case_move(
+    row = kernel.case_move(
         case,
         Move.LINK_AS_DUPLICATE,
         by=by,

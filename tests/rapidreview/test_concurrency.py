@@ -1,7 +1,6 @@
 """Two people acting on the same case at the same moment, on real PostgreSQL: the row lock
 serves them one after the other, one wins, the other is told why, nothing is half-written."""
 
-import importlib
 import threading
 import time
 import uuid
@@ -26,13 +25,6 @@ from .helpers import case_in, decide, submitted_case, today
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 S = CaseStatus
-SERVICE_MODULES = [
-    *(importlib.import_module(f"referrals.services.{name}") for name in ("decision", "triage")),
-    *(
-        importlib.import_module(f"rapidreview.services.{name}")
-        for name in ("rapid_review", "next_step", "local_review", "final_report", "publication", "closing")
-    ),
-]
 
 
 def run_together(monkeypatch, *calls):
@@ -44,10 +36,7 @@ def run_together(monkeypatch, *calls):
         original(case, name, by)
         time.sleep(0.4)
 
-    # Every service module took the kernel's check by name: slow it down in each.
-    for module in SERVICE_MODULES:
-        if hasattr(module, "case_check_move"):
-            monkeypatch.setattr(module, "case_check_move", slow_check)
+    monkeypatch.setattr(kernel, "case_check_move", slow_check)
     return run_threads(*calls)
 
 

@@ -295,14 +295,14 @@ def test_stored_file_is_not_reachable_by_its_path(chair, practitioner, contacts,
 
 
 def test_stored_file_is_removed_when_the_move_then_fails(chair, practitioner, contacts, monkeypatch):
-    from rapidreview.services import final_report
+    from referrals.lifecycle import kernel
 
     case = case_in(S.LCSPR_IN_PROGRESS, author=practitioner, by=chair)
 
     def fail(*args, **kwargs):
         raise CaseActionError("Someone else changed this case while you were working on it")
 
-    monkeypatch.setattr(final_report, "case_move", fail)
+    monkeypatch.setattr(kernel, "case_move", fail)
     with pytest.raises(CaseActionError):
         final_report_receive(
             referral=case,
