@@ -9,6 +9,7 @@ the only way to change them.
 from django.contrib import admin, messages
 
 from cspr.accounts.models import User
+from cspr.audit.admin_mixins import ReadOnlyAdminMixin
 
 from . import services
 from .forms import RuleAdminForm
@@ -127,38 +128,20 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["referral", "rule", "anchor_date", "due_date", "status", "reminded_stage"]
     list_filter = ["status", "rule"]
     search_fields = ["referral__reference"]
     list_select_related = ["referral", "rule"]
     date_hierarchy = "due_date"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StatutoryNotification)
-class StatutoryNotificationAdmin(admin.ModelAdmin):
+class StatutoryNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["referral", "kind", "notified_on", "reference", "recorded_by", "recorded_at"]
     list_filter = ["kind"]
     search_fields = ["referral__reference", "reference"]
     list_select_related = ["referral", "recorded_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CalendarFeedToken)

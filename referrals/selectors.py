@@ -16,26 +16,11 @@ from cspr.forms import anchor_for
 from deadlines.models import Deadline, DeadlineRule
 from deadlines.services import deadline_compute
 
-from .forms import (
-    ALWAYS_REFER,
-    ChildForm,
-    CriteriaForm,
-    FamilyMemberForm,
-    InvolvedAgencyForm,
-    OtherProcessForm,
-    ReferrerForm,
-    SummaryForm,
-)
+from .forms import ALWAYS_REFER, ROW_FORMS, SECTION_FORMS
 from .lifecycle.states import CaseStatus
 from .models import SECTIONS, Referral
 from .permissions import can_list_referrals
 
-SECTION_FORMS = {
-    "referrer": ReferrerForm,
-    "child": ChildForm,
-    "criteria": CriteriaForm,
-    "summary": SummaryForm,
-}
 # Model fields shown through a differently named form field.
 FORM_FIELD_FOR = {"aware_at": "aware_on", **{name: "always_refer" for name, _label in ALWAYS_REFER}}
 # Answers shown only when the question they depend on was answered yes.
@@ -59,7 +44,6 @@ READER_LABELS = {
     "Date and time you became aware": "Date and time the referrer became aware",
 }
 READER_TITLES = {"referrer": "Referrer and their steps"}
-ROW_FORMS = {"family": FamilyMemberForm, "agency": InvolvedAgencyForm, "process": OtherProcessForm}
 
 
 def referral_get(user, pk) -> Referral:

@@ -8,7 +8,19 @@ from .drafts import StartForm, WithdrawDraftForm
 from .rows import FamilyMemberForm, InvolvedAgencyForm, OtherProcessForm, RowForm
 from .sections import ALWAYS_REFER, ETHNIC_ORIGIN_FIELD_CHOICES, ChildForm, ReferrerForm, SectionForm
 
+# Each section's form, and each repeating row's (the sections without a form of their own
+# are their rows).
+SECTION_FORMS = {
+    "referrer": ReferrerForm,
+    "child": ChildForm,
+    "criteria": CriteriaForm,
+    "summary": SummaryForm,
+}
+ROW_FORMS = {"family": FamilyMemberForm, "agency": InvolvedAgencyForm, "process": OtherProcessForm}
+
 __all__ = [
+    "ROW_FORMS",
+    "SECTION_FORMS",
     "ALWAYS_REFER",
     "ETHNIC_ORIGIN_FIELD_CHOICES",
     "CaseForm",

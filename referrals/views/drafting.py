@@ -20,18 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cspr.audit.services import audit_read
 from cspr.permissions import require
 
+from .. import services
 from ..forms import StartForm
 from ..models import SECTION_TITLES, SECTIONS, Referral
 from ..permissions import can_edit_draft, can_start_referral
 from ..selectors import edit_url, problem_anchor, referral_answers, referral_get, referral_refer_by
-from ..services import (
-    ReferralAlreadySubmitted,
-    ReferralError,
-    referral_create,
-    referral_save_section,
-    referral_submit,
-    referral_withdraw_draft,
-)
 from .pages import SECTION_ORDER, SECTION_PAGES, SectionPageState
 
 
@@ -60,10 +53,10 @@ def create(request):
             messages.error(request, "Something went wrong starting your referral. Try again.")
             return redirect("referrals:create")
         try:
-            referral = referral_create(
+            referral = services.referral_create(
                 by=request.user, start_token=form.cleaned_data["start_token"], request=request
             )
-        except ReferralError as error:
+        except services.ReferralError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("referrals:create")
         return redirect("referrals:edit", referral.pk, SECTION_ORDER[0])
@@ -110,7 +103,7 @@ def edit(request, pk, section):
     page = SectionPageState(request, referral, section)
     if page.saving and page.is_valid():
         try:
-            referral_save_section(
+            services.referral_save_section(
                 referral=referral,
                 section=section,
                 values=page.values(),
@@ -119,9 +112,9 @@ def edit(request, pk, section):
                 now=page.now,
                 request=request,
             )
-        except ReferralAlreadySubmitted:
+        except services.ReferralAlreadySubmitted:
             return _read_only_redirect(request, referral)
-        except ReferralError as error:
+        except services.ReferralError as error:
             if page.form is None:
                 raise PermissionDenied(" ".join(error.messages)) from error
             for message in error.messages:
@@ -204,11 +197,11 @@ def check(request, pk):
 def submit(request, pk):
     referral = _referral_for_author(request, pk)
     try:
-        referral_submit(referral=referral, by=request.user, request=request)
-    except ReferralAlreadySubmitted:
+        services.referral_submit(referral=referral, by=request.user, request=request)
+    except services.ReferralAlreadySubmitted:
         messages.info(request, "This referral has already been submitted. It was not sent again.")
         return redirect("referrals:confirmation", referral.pk)
-    except ReferralError as error:
+    except services.ReferralError as error:
         if not error.problems:
             messages.error(request, " ".join(error.messages))
             return redirect("referrals:detail", referral.pk)
@@ -248,8 +241,8 @@ def withdraw_draft(request, pk):
         return _read_only_redirect(request, referral)
     if request.method == "POST":
         try:
-            referral_withdraw_draft(referral=referral, by=request.user, request=request)
-        except ReferralError as error:
+            services.referral_withdraw_draft(referral=referral, by=request.user, request=request)
+        except services.ReferralError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("referrals:detail", referral.pk)
         messages.success(request, "Your draft has been withdrawn. It was not sent to the partnership.")

@@ -23,16 +23,7 @@ from django.utils import timezone
 
 from cspr.forms import anchor_for
 
-from ..forms import (
-    ChildForm,
-    CriteriaForm,
-    FamilyMemberForm,
-    InvolvedAgencyForm,
-    OtherProcessForm,
-    ReferrerForm,
-    RowForm,
-    SummaryForm,
-)
+from .. import forms as referral_forms
 from ..models import SECTION_TITLES, SECTIONS
 from ..services import ROW_FIELDS
 
@@ -63,7 +54,7 @@ def _blank_row(values: dict) -> bool:
 @dataclass(frozen=True)
 class RowSpec:
     kind: str
-    form: type[RowForm]
+    form: type[referral_forms.RowForm]
     row_title: str
     add_label: str
     heading: str = ""
@@ -83,15 +74,15 @@ class SectionPage:
 
 SECTION_PAGES = {
     "referrer": SectionPage(
-        form=ReferrerForm,
+        form=referral_forms.SECTION_FORMS["referrer"],
         intro=("Your details come from your account. Change them if they are not right for this referral."),
     ),
-    "child": SectionPage(form=ChildForm),
+    "child": SectionPage(form=referral_forms.SECTION_FORMS["child"]),
     "family": SectionPage(
         rows=(
             RowSpec(
                 "family",
-                FamilyMemberForm,
+                referral_forms.ROW_FORMS["family"],
                 "Family member",
                 "Add another family member",
                 start_with_blank_row=True,
@@ -100,18 +91,18 @@ SECTION_PAGES = {
         intro="Add each member of the child’s family, and anyone else significant in the child’s life.",
     ),
     "criteria": SectionPage(
-        form=CriteriaForm,
+        form=referral_forms.SECTION_FORMS["criteria"],
         intro=(
             "Show how you believe the criteria for a rapid review are met: abuse or neglect of a child is "
             "known or suspected, and the child has died or been seriously harmed."
         ),
     ),
-    "summary": SectionPage(form=SummaryForm),
+    "summary": SectionPage(form=referral_forms.SECTION_FORMS["summary"]),
     "others": SectionPage(
         rows=(
             RowSpec(
                 "agency",
-                InvolvedAgencyForm,
+                referral_forms.ROW_FORMS["agency"],
                 "Agency",
                 "Add an agency",
                 heading="Other agencies involved",
@@ -119,7 +110,7 @@ SECTION_PAGES = {
             ),
             RowSpec(
                 "process",
-                OtherProcessForm,
+                referral_forms.ROW_FORMS["process"],
                 "Process",
                 "Add a process",
                 heading="Other processes",
