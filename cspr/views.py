@@ -4,6 +4,7 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from cspr.accounts.permissions import can_administer
 from cspr.accounts.roles import Role
 
 
@@ -16,7 +17,7 @@ def home(request):
         "home.html",
         {
             "role_labels": [Role(role).label for role in Role if role in user.roles],
-            "is_administrator": user.is_staff and user.has_role(Role.ADMINISTRATOR),
+            "is_administrator": can_administer(user),
         },
     )
 

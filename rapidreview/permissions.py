@@ -16,6 +16,19 @@ def can_see_deliberations(user, obj=None) -> bool:
     return signed_in(user) and user.is_partnership
 
 
+@refusal("Only the subgroup chair, its members and the coordinator act on cases here")
+def can_act_on_cases(user, obj=None) -> bool:
+    """The case's action pages are the subgroup's and the coordinator's; administrators act
+    through admin, with the same forms and services."""
+    return signed_in(user) and user.is_partnership
+
+
+@refusal("Only the chair, the coordinator and agency safeguarding leads record progress")
+def can_record_progress(user, obj=None) -> bool:
+    """Who may record progress on recommendations at all (which ones: can_update_recommendation)."""
+    return signed_in(user) and user.has_role(Role.CHAIR, Role.COORDINATOR, Role.AGENCY_LEAD)
+
+
 @refusal("Only the subgroup chair, its members and the coordinator can add notes")
 def can_add_note(user, case=None) -> bool:
     return signed_in(user) and user.is_partnership

@@ -22,7 +22,7 @@ from .models import (
     Involvement,
     Recommendation,
 )
-from .permissions import can_see_deliberations
+from .permissions import can_act_on_cases, can_record_progress, can_see_deliberations
 
 S = CaseStatus
 
@@ -111,7 +111,7 @@ def case_panel(case: Referral, user) -> dict:
         # agency lead sees the ones their agency must act on.
         recommendations = recommendations.filter(pk__in=Recommendation.objects.visible_to(user).values("pk"))
     recommendations = list(recommendations.prefetch_related("agencies", "updates__by"))
-    actions = actions_for(case, user) if user.is_partnership else []
+    actions = actions_for(case, user) if can_act_on_cases(user) else []
     moves = [(action, action.blockers(case)) for action in actions if action.moves_case]
     visible = Referral.objects.visible_to(user)
     return {
@@ -123,7 +123,7 @@ def case_panel(case: Referral, user) -> dict:
         "publication": publication,
         "recommendations": recommendations,
         "published_in_full": published_in_full,
-        "records_progress": user.has_role(Role.CHAIR, Role.COORDINATOR, Role.AGENCY_LEAD),
+        "records_progress": can_record_progress(user),
         "involvement": list(Involvement.objects.filter(referral=case)) if deliberations else [],
         "reports": list(FinalReport.objects.filter(referral=case)) if deliberations else [],
         "notes": list(CaseNote.objects.filter(referral=case).select_related("author"))

@@ -33,6 +33,11 @@ def can_list_referrals(user, obj=None) -> bool:
     return signed_in(user) and (user.is_partnership or user.has_role(Role.AGENCY_LEAD, Role.ADMINISTRATOR))
 
 
+@refusal("Only the partnership and administrators see every agency's referrals")
+def can_see_all_referrals(user, obj=None) -> bool:
+    return signed_in(user) and (user.is_partnership or user.has_role(Role.ADMINISTRATOR))
+
+
 @refusal("Only the subgroup chair, its members and the coordinator see the triage queue")
 def can_triage(user, obj=None) -> bool:
     return signed_in(user) and user.is_partnership

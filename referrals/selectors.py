@@ -19,7 +19,7 @@ from deadlines.services import deadline_compute
 from .forms import ALWAYS_REFER, ROW_FORMS, SECTION_FORMS
 from .lifecycle.states import CaseStatus
 from .models import SECTIONS, Referral
-from .permissions import can_list_referrals
+from .permissions import can_list_referrals, can_see_all_referrals
 
 # Model fields shown through a differently named form field.
 FORM_FIELD_FOR = {"aware_at": "aware_on", **{name: "always_refer" for name, _label in ALWAYS_REFER}}
@@ -85,7 +85,7 @@ def referral_home_summary(user) -> dict:
         listed = Referral.objects.visible_to(user).submitted()
         summary["listed"] = listed.count()
         summary["awaiting_decision"] = listed.awaiting_decision().count()
-        summary["sees_all"] = user.is_partnership or user.has_role(Role.ADMINISTRATOR)
+        summary["sees_all"] = can_see_all_referrals(user)
     return summary
 
 

@@ -1,4 +1,7 @@
-"""Who may do what with their own account."""
+"""Who may do what with their own account, and who administers the service."""
+
+from cspr.accounts.roles import Role
+from cspr.permissions import refusal, signed_in
 
 TWO_FACTOR_REQUIRED = (
     "Your role needs two-factor sign-in, so it cannot be turned off. If you have a new phone, "
@@ -6,8 +9,12 @@ TWO_FACTOR_REQUIRED = (
 )
 
 
-def can_turn_off_two_factor(user) -> tuple[bool, str]:
+@refusal(TWO_FACTOR_REQUIRED)
+def can_turn_off_two_factor(user, obj=None) -> bool:
     """Anyone whose role does not need two-factor sign-in may turn it off."""
-    if user.two_factor_required:
-        return False, TWO_FACTOR_REQUIRED
-    return True, ""
+    return signed_in(user) and not user.two_factor_required
+
+
+@refusal("Only administrators manage the service in administration")
+def can_administer(user, obj=None) -> bool:
+    return signed_in(user) and user.is_staff and user.has_role(Role.ADMINISTRATOR)

@@ -197,9 +197,8 @@ def two_factor_verify(*, user, code: str, request, now=None):
 @transaction.atomic
 def two_factor_turn_off(*, user, request) -> None:
     """Remove the app and the recovery codes, for someone whose role does not need them."""
-    allowed, reason = can_turn_off_two_factor(user)
-    if not allowed:
-        raise TwoFactorRefused(reason)
+    if not can_turn_off_two_factor(user):
+        raise TwoFactorRefused(can_turn_off_two_factor.refusal)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(user, AuditAction.TWO_FACTOR_DISABLED, user, request=request)

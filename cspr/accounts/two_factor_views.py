@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from cspr.permissions import require
+
 from .forms import SecurityCodeForm
 from .middleware import two_factor_exempt
 from .permissions import can_turn_off_two_factor
@@ -168,9 +170,7 @@ def recovery_codes_new(request):
 @require_http_methods(["GET", "POST"])
 def turn_off(request):
     """Turn two-factor sign-in off, for someone whose role does not need it."""
-    allowed, reason = can_turn_off_two_factor(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_turn_off_two_factor, request.user)
     if not has_two_factor(request.user):
         return redirect("account")
     if request.method == "POST":

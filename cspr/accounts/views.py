@@ -28,7 +28,7 @@ def account(request):
             "role_labels": [Role(role).label for role in Role if role in user.roles],
             "app_device": app_device(user),
             "recovery_codes_left": recovery_codes_left(user),
-            "can_turn_off_two_factor": can_turn_off_two_factor(user)[0],
+            "can_turn_off_two_factor": can_turn_off_two_factor(user),
         },
     )
 

@@ -22,6 +22,7 @@ from referrals.lifecycle.refusals import refusal_message
 from referrals.models import CaseTransition, Referral
 
 from ..actions import ACTIONS
+from ..permissions import can_act_on_cases
 from ..uploads import UploadSizeLimitHandler, too_large_message
 
 # A second post of a form this soon after the same person made its move is the same
@@ -71,7 +72,7 @@ def _case_action(request, pk: int, action: str):
     case = get_object_or_404(Referral.objects.visible_to(request.user).select_related("agency"), pk=pk)
     # Administrators act through admin (same forms and services); these pages are the
     # subgroup's and the coordinator's.
-    if not (request.user.is_partnership and spec.may(case, request.user)):
+    if not (can_act_on_cases(request.user) and spec.may(case, request.user)):
         raise PermissionDenied
     detail_url = reverse("referrals:detail", args=[case.pk])
     form_kwargs = {"case": case, "user": request.user}

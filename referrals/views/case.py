@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cspr.accounts.roles import Role
 from cspr.audit.models import AuditAction
 from cspr.audit.services import audit_read, audit_record
 from cspr.forms import add_problems
@@ -29,7 +28,13 @@ from ..lifecycle.kernel import CaseActionError
 from ..lifecycle.states import CaseStatus
 from ..models import Referral
 from ..pdf import referral_pdf
-from ..permissions import can_list_referrals, can_start_referral, can_triage
+from ..permissions import (
+    can_list_referrals,
+    can_record_decision,
+    can_see_all_referrals,
+    can_start_referral,
+    can_triage,
+)
 from ..selectors import (
     possible_duplicates,
     referral_answers,
@@ -74,7 +79,7 @@ def referral_list(request):
     page = Paginator(referrals_for_list(user, status=status, reference=reference), 50).get_page(
         request.GET.get("page")
     )
-    sees_all = user.is_partnership or user.has_role(Role.ADMINISTRATOR)
+    sees_all = can_see_all_referrals(user)
     # The list shows incident dates and looked-after status. The reference searched for is
     # left out of the record: the box takes any text, and someone may type a name in it.
     filters = ([f"status={status}"] if status else []) + (["reference"] if reference else [])
@@ -144,7 +149,7 @@ def triage(request):
     return render(
         request,
         "referrals/triage.html",
-        {"queue": queue, "can_decide": request.user.has_role(Role.CHAIR), "now": timezone.now()},
+        {"queue": queue, "can_decide": can_record_decision(request.user), "now": timezone.now()},
     )
 
 
