@@ -75,8 +75,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar():
-    """Each test counts working days from its own database's calendar, not a previous test's."""
+def _fresh_calendar(monkeypatch):
+    """Each test counts working days from its own database's calendar, not a previous test's.
+
+    Within a test the calendar is rebuilt only when a change is saved (as it is in the
+    process that makes it), not every few seconds: otherwise a slow machine would land the
+    periodic version check inside a measured block of queries. The recheck itself is
+    tested with its own interval."""
+    monkeypatch.setattr(calendar, "RECHECK_SECONDS", 3600.0)
     calendar.invalidate()
     yield
     calendar.invalidate()

@@ -7,7 +7,6 @@ from django.db import connection
 
 from cspr.notifications.models import Notification
 from cspr.notifications.services import notification_deliver
-from deadlines import calendar
 from deadlines.models import Deadline, DeadlineRule
 from deadlines.services import deadline_meet, deadline_sweep, deadline_waive, statutory_notification_record
 from deadlines.services import sweep as services
@@ -275,9 +274,6 @@ def test_sweep_queries_do_not_grow_with_the_deadlines_owed(
     # SQLite's backend splits one bulk insert into statements of 999 parameters, where
     # PostgreSQL sends one; count statements as PostgreSQL runs them.
     monkeypatch.setattr(connection.ops, "bulk_batch_size", lambda fields, objs: len(objs))
-    # The calendar asks for its version every few seconds; on a slow machine setting up
-    # 100 cases takes longer than that, and the check would land in a measured sweep.
-    monkeypatch.setattr(calendar, "RECHECK_SECONDS", 3600.0)
     for _ in range(cases):
         submitted_case(author=practitioner, submitted_at=SUBMITTED, incident_date=date(2026, 2, 25))
     # Thu 5 Mar: per case one overdue subgroup decision and two LA reminders.
